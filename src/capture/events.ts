@@ -1,0 +1,148 @@
+/**
+ * The compact events the capture hot path records.
+ *
+ * These are the contract between `capture/` (which creates them synchronously, without I/O or RDF)
+ * and `record/` (which turns them into PROV-ML quads in the background). They are plain objects,
+ * JSON-safe apart from `number` values that may be NaN/±Infinity, so a batch can be journaled or
+ * shipped to a worker unchanged.
+ *
+ * Three event types:
+ * - `spec`  — prospective provenance, emitted once per decorated class/method (or non-decorator
+ *   declaration) the first time it runs: the workflow's structure and what each argument means.
+ * - `start` — an execution began (retrospective).
+ * - `end`   — that execution finished, with outputs, or with the user's error.
+ */
+
+/** What kind of activity an execution is; maps to a PROV-ML execution class. */
+export type ActivityKind =
+  | 'workflow' // WorkflowExecution (LearningProcessExecution when it contains a learning stage)
+  | 'transformation' // DataTransformationExecution
+  | 'featureExtraction' // FeatureExtractionExecution
+  | 'stage' // LearningStageExecution
+  | 'epoch' // EpochExecution
+  | 'batch'; // BatchExecution
+
+/** The learning stage types of PROV-ML (individuals of provml:LearningStageType). */
+export type StageType = 'training' | 'validation' | 'testing';
+
+/**
+ * What a captured value means. Maps to PROV-ML value classes:
+ * - `parameter` → ParameterValue (a data-transformation parameter, e.g. tile size)
+ * - `hyperparameter` → LearningHyperParameterSetting
+ * - `input` / `output` → DataReferenceValue (LearningDatasetReferenceValue inside a stage),
+ *   linked with prov:used / prov:wasGeneratedBy
+ * - `measure` → ModelEvaluation (loss, accuracy…)
+ * - `model` → ModelReferenceValue (a saved model file/URI)
+ * - `modelHyperparameter` → ModelHyperParameterValue (e.g. the epoch a model was produced at)
+ * - `characteristic` → DatasetCharacteristicValue (e.g. number of instances)
+ * - `attribute` → AttributeValue (anything else the user asked to keep)
+ */
+export type ValueRole =
+  | 'parameter'
+  | 'hyperparameter'
+  | 'input'
+  | 'output'
+  | 'measure'
+  | 'model'
+  | 'modelHyperparameter'
+  | 'characteristic'
+  | 'attribute';
+
+/** A data reference: a file path or URI. File facts (checksum, size…) are computed in the background. */
+export interface DataRefSummary {
+  $: 'ref';
+  /** Absolute file path or URI as given by the user (resolved to absolute for relative paths). */
+  uri: string;
+  /** Optional hints the user supplied (never computed on the hot path). */
+  mediaType?: string;
+  version?: string;
+}
+
+/** A cheap, synchronous, JSON-safe summary of a runtime value. */
+export type ValueSummary =
+  | null
+  | boolean
+  | number
+  | string
+  | DataRefSummary
+  | { $: 'bigint'; value: string }
+  | { $: 'tensor'; shape: number[]; dtype: string; size: number }
+  | { $: 'array'; length: number; hash?: string; items?: ValueSummary[] }
+  | { $: 'bytes'; length: number; hash: string }
+  | { $: 'object'; fields: Record<string, ValueSummary>; truncated?: boolean }
+  | { $: 'date'; iso: string }
+  | { $: 'function'; name: string }
+  | { $: 'symbol'; description: string }
+  | { $: 'circular' }
+  | { $: 'undefined' }
+  | { $: 'error'; name: string; message: string };
+
+/** One captured value with its meaning. */
+export interface Fact {
+  role: ValueRole;
+  /** The attribute's name (argument name given in the decorator options, or the output key). */
+  name: string;
+  value: ValueSummary;
+}
+
+/** Declared (prospective) attribute of a transformation/stage. */
+export interface AttributeSpec {
+  role: ValueRole;
+  name: string;
+  /** 'input' side or 'output' side of the transformation. */
+  direction: 'in' | 'out';
+}
+
+/** Prospective provenance: emitted once per specification, before its first execution. */
+export interface SpecEvent {
+  t: 'spec';
+  /** Stable key of the specification, e.g. `"Trainer#train"`; unique within a workflow. */
+  spec: string;
+  kind: ActivityKind;
+  /** Human name (defaults to class/method name). */
+  name: string;
+  /** Spec key of the enclosing workflow, if any. */
+  workflow?: string;
+  stageType?: StageType;
+  attributes: AttributeSpec[];
+  /** Workflow-level descriptive facts (only on kind 'workflow'). */
+  study?: string;
+  experiment?: string;
+  persona?: string;
+  task?: string;
+  algorithm?: string;
+  software?: string;
+}
+
+/** An execution began. */
+export interface StartEvent {
+  t: 'start';
+  /** Unique, time-ordered execution id (UUIDv7 text). */
+  id: string;
+  spec: string;
+  kind: ActivityKind;
+  /** Id of the enclosing execution, if any. */
+  parent?: string;
+  /** Id of the root workflow execution (names the named graph); equals `id` for a workflow. */
+  root: string;
+  /** Wall-clock time in ms since the Unix epoch (fractional), from a monotonic clock anchored once. */
+  at: number;
+  /** Epoch / batch number for iterations. */
+  index?: number;
+  facts?: Fact[];
+}
+
+/** An execution finished (normally or by throwing). */
+export interface EndEvent {
+  t: 'end';
+  id: string;
+  kind: ActivityKind;
+  root: string;
+  at: number;
+  facts?: Fact[];
+  /** Present when the user's code threw; the error itself is rethrown unchanged. */
+  error?: { name: string; message: string };
+}
+
+/** Any capture event. */
+export type CaptureEvent = SpecEvent | StartEvent | EndEvent;
