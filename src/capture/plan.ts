@@ -1,0 +1,312 @@
+/**
+ * Per-method capture plans, compiled once at decoration time from the decorator options, and the
+ * configuration error raised for invalid options.
+ *
+ * @module
+ */
+
+import type { EventEmitterLike } from './emitter.js';
+import type { ActivityKind, AttributeSpec, StageType, ValueRole } from './events.js';
+import { IN_ROLES, OUT_ROLES, WORKFLOW_KEYS, type ArgRef, type ArgSpec, type OutSpec } from './options.js';
+
+/**
+ * Thrown at decoration time (or by `track.*` on first use) when decorator options are invalid.
+ * The message names the class (or the class's source location when standard decorators do not
+ * expose the class yet), the method and the offending option.
+ *
+ * @example
+ * ```ts
+ * import { Batch, CaptureConfigError } from 'provml';
+ * try {
+ *   class T { @Batch({ measures: [42 as never] }) step() {} }
+ * } catch (e) {
+ *   if (e instanceof CaptureConfigError) console.error(e.message); // "@Batch on T#step: measures[0] …"
+ * }
+ * ```
+ */
+export class CaptureConfigError extends Error {
+  override readonly name = 'CaptureConfigError';
+  constructor(
+    message: string,
+    /** Class name, or `undefined` when not known at decoration time. */
+    readonly className: string | undefined,
+    /** Method (or declaration) name. */
+    readonly method: string,
+    /** The offending option key, e.g. `"hyperparameters"`. */
+    readonly option: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Reads one argument value. @internal */
+export interface InGetter {
+  readonly role: ValueRole;
+  readonly name: string;
+  readonly arg: number;
+  readonly path: readonly string[] | undefined;
+}
+
+/** Reads one result value; `path` undefined means the whole result. @internal */
+export interface OutGetter {
+  readonly role: ValueRole;
+  readonly name: string;
+  readonly path: readonly string[] | undefined;
+}
+
+/** Tracks to which emitters a spec event was already sent. @internal */
+export interface SpecState {
+  readonly sent: WeakSet<EventEmitterLike>;
+  last: EventEmitterLike | undefined;
+}
+
+/** Prospective description of a workflow (a class, or a `track.workflow` name). @internal */
+export interface WorkflowPlan extends SpecState {
+  spec: string;
+  name: string;
+  readonly info: Partial<Record<'study' | 'experiment' | 'persona' | 'task' | 'algorithm' | 'software', string>>;
+  readonly tracker: EventEmitterLike | undefined;
+}
+
+/** Compiled plan of one decorated method / declaration. @internal */
+export interface Plan extends SpecState {
+  readonly kind: ActivityKind;
+  readonly decorator: string;
+  readonly method: string;
+  readonly isStatic: boolean;
+  /** Spec key (`Class#method`); finalised when the class becomes known. */
+  spec: string;
+  name: string;
+  readonly customName: boolean;
+  className: string | undefined;
+  readonly stageType: StageType | undefined;
+  readonly ins: readonly InGetter[];
+  readonly outs: readonly OutGetter[];
+  readonly index: InGetter | undefined;
+  readonly attributes: readonly AttributeSpec[];
+  tracker: EventEmitterLike | undefined;
+  /** The workflow this method belongs to (its class's), resolved on first call. */
+  workflow: WorkflowPlan | undefined;
+  /** `true` once className/workflow are known. */
+  resolved: boolean;
+  /** For workflow-run plans: the execution is the workflow execution itself. */
+  readonly isRun: boolean;
+  /** `design:paramtypes` names when reflect-metadata provided them (introspection only). */
+  paramTypes: string[] | undefined;
+  /** The class that declares the method, once known. */
+  owner: object | undefined;
+  /** The installed wrapper function (to find the declaring class from `this`). */
+  wrapper: unknown;
+}
+
+const IDENT = /^[^.\s]+$/;
+
+/** Where a decorator is applied, for error messages. @internal */
+export interface Site {
+  decorator: string;
+  className: string | undefined;
+  method: string;
+}
+
+function siteText(s: Site): string {
+  const cls = s.className ?? `<class at ${callerLocation()}>`;
+  return `@${s.decorator} on ${cls}#${s.method}`;
+}
+
+/** First stack frame outside provml's capture sources (best effort). */
+function callerLocation(): string {
+  const stack = new Error().stack?.split('\n').slice(1) ?? [];
+  for (const line of stack) {
+    if (/[\\/]capture[\\/][a-z]+\.(ts|js)|node:internal|[\\/]dist[\\/]|node_modules/.test(line)) continue;
+    const m = /\(?([^()\s]+:\d+:\d+)\)?\s*$/.exec(line);
+    if (m) return m[1]!;
+  }
+  return 'unknown location';
+}
+
+/** @internal */
+export function configError(site: Site, option: string, msg: string): CaptureConfigError {
+  return new CaptureConfigError(`${siteText(site)}: ${option} ${msg}`, site.className, site.method, option);
+}
+
+function show(v: unknown): string {
+  try {
+    return typeof v === 'string' ? JSON.stringify(v) : typeof v === 'symbol' ? v.toString() : JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}
+
+function parsePath(site: Site, option: string, p: string): string[] {
+  const segs = p.split('.');
+  for (const s of segs) if (!IDENT.test(s)) throw configError(site, option, `has an invalid path ${show(p)} (empty or blank segment)`);
+  return segs;
+}
+
+/** Compile one ArgRef. @internal */
+export function compileArgRef(site: Site, option: string, ref: unknown, optionsArg: number): { arg: number; path: string[] | undefined } {
+  if (typeof ref === 'number') {
+    if (!Number.isInteger(ref) || ref < 0) throw configError(site, option, `must be a non-negative integer argument position, got ${show(ref)}`);
+    return { arg: ref, path: undefined };
+  }
+  if (typeof ref !== 'string' || ref.length === 0) {
+    throw configError(site, option, `must be an argument position (number) or a key/path string, got ${show(ref)}`);
+  }
+  const segs = parsePath(site, option, ref);
+  const m = /^\$(\d+)$/.exec(segs[0]!);
+  if (m) return { arg: Number(m[1]), path: segs.length > 1 ? segs.slice(1) : undefined };
+  if (segs[0]!.startsWith('$')) throw configError(site, option, `has an invalid argument reference ${show(ref)} (use '$0', '$1.key', …)`);
+  return { arg: optionsArg, path: segs };
+}
+
+function compileIn(site: Site, option: string, role: ValueRole, spec: unknown, optionsArg: number, out: InGetter[]): void {
+  if (Array.isArray(spec)) {
+    spec.forEach((ref, i) => {
+      if (typeof ref !== 'string') throw configError(site, `${option}[${i}]`, `must be a key of the options argument (use the record form { name: position } for positional arguments), got ${show(ref)}`);
+      const c = compileArgRef(site, `${option}[${i}]`, ref, optionsArg);
+      if (c.path === undefined) throw configError(site, `${option}[${i}]`, `${show(ref)} needs a name: use the record form { name: ${show(ref)} }`);
+      out.push({ role, name: c.path[c.path.length - 1]!, arg: c.arg, path: c.path });
+    });
+    return;
+  }
+  if (typeof spec !== 'object' || spec === null) throw configError(site, option, `must be an array of keys or a record { name: argRef }, got ${show(spec)}`);
+  for (const [name, ref] of Object.entries(spec)) {
+    const c = compileArgRef(site, `${option}.${name}`, ref as ArgRef, optionsArg);
+    out.push({ role, name, arg: c.arg, path: c.path });
+  }
+}
+
+function compileOutPath(site: Site, option: string, p: unknown): string[] | undefined {
+  if (typeof p !== 'string' || p.length === 0) throw configError(site, option, `must be a result key/path string or '$', got ${show(p)}`);
+  if (p === '$') return undefined;
+  const segs = parsePath(site, option, p.startsWith('$.') ? p.slice(2) : p);
+  if (segs[0]!.startsWith('$')) throw configError(site, option, `has an invalid result path ${show(p)} (use '$', '$.key' or 'key')`);
+  return segs;
+}
+
+function compileOut(site: Site, option: string, role: ValueRole, spec: OutSpec | unknown, out: OutGetter[]): void {
+  if (spec === '$') {
+    out.push({ role, name: 'result', path: undefined });
+    return;
+  }
+  if (Array.isArray(spec)) {
+    spec.forEach((p, i) => {
+      const path = compileOutPath(site, `${option}[${i}]`, p);
+      if (path === undefined) throw configError(site, `${option}[${i}]`, `'$' needs a name: use { name: '$' } or ${option}: '$'`);
+      out.push({ role, name: path[path.length - 1]!, path });
+    });
+    return;
+  }
+  if (typeof spec !== 'object' || spec === null) throw configError(site, option, `must be '$', an array of keys or a record { name: path }, got ${show(spec)}`);
+  for (const [name, p] of Object.entries(spec)) out.push({ role, name, path: compileOutPath(site, `${option}.${name}`, p) });
+}
+
+const COMMON = ['name', 'tracker', 'optionsArg', ...Object.keys(IN_ROLES), ...Object.keys(OUT_ROLES)];
+
+/**
+ * Validate and compile decorator options into a plan. Throws {@link CaptureConfigError}.
+ * @internal
+ */
+export function compilePlan(
+  kind: ActivityKind,
+  site: Site,
+  opts: Record<string, unknown> | undefined,
+  isStatic: boolean,
+  isRun = false,
+): Plan {
+  const o = opts ?? {};
+  if (typeof o !== 'object' || o === null) throw configError(site, 'options', `must be an object, got ${show(o)}`);
+  const allowed = new Set(isRun ? ['tracker'] : COMMON);
+  if (kind === 'stage') allowed.add('stage');
+  if (kind === 'epoch' || kind === 'batch') allowed.add('index');
+  for (const k of Object.keys(o)) {
+    if (!allowed.has(k)) throw configError(site, show(k), `is not an option of @${site.decorator} (allowed: ${[...allowed].join(', ')})`);
+  }
+  if (o.name !== undefined && (typeof o.name !== 'string' || o.name === '')) throw configError(site, 'name', `must be a non-empty string, got ${show(o.name)}`);
+  const tracker = o.tracker as EventEmitterLike | undefined;
+  if (tracker !== undefined && (typeof tracker !== 'object' || tracker === null || typeof tracker.emit !== 'function')) {
+    throw configError(site, 'tracker', 'must be an object with an emit(event) method');
+  }
+  const optionsArg = o.optionsArg ?? 0;
+  if (typeof optionsArg !== 'number' || !Number.isInteger(optionsArg) || optionsArg < 0) {
+    throw configError(site, 'optionsArg', `must be a non-negative integer, got ${show(optionsArg)}`);
+  }
+  let stageType: StageType | undefined;
+  if (kind === 'stage') {
+    if (o.stage !== 'training' && o.stage !== 'validation' && o.stage !== 'testing') {
+      throw configError(site, 'stage', `must be 'training', 'validation' or 'testing', got ${show(o.stage)}`);
+    }
+    stageType = o.stage;
+  }
+  const ins: InGetter[] = [];
+  for (const [key, role] of Object.entries(IN_ROLES)) if (o[key] !== undefined) compileIn(site, key, role, o[key], optionsArg, ins);
+  const outs: OutGetter[] = [];
+  for (const [key, role] of Object.entries(OUT_ROLES)) if (o[key] !== undefined) compileOut(site, key, role, o[key], outs);
+  const attributes: AttributeSpec[] = [];
+  const seen = new Set<string>();
+  for (const g of [...ins, ...outs]) {
+    const dir = ins.includes(g as InGetter) ? 'in' : 'out';
+    const key = `${dir}:${g.name}`;
+    if (seen.has(key)) throw configError(site, g.name, `is declared twice on the ${dir === 'in' ? 'argument' : 'result'} side`);
+    seen.add(key);
+    attributes.push({ role: g.role, name: g.name, direction: dir });
+  }
+  let index: InGetter | undefined;
+  if (o.index !== undefined) {
+    const c = compileArgRef(site, 'index', o.index, optionsArg);
+    index = { role: 'attribute', name: 'index', arg: c.arg, path: c.path };
+  }
+  const method = site.method;
+  return {
+    kind,
+    decorator: site.decorator,
+    method,
+    isStatic,
+    spec: site.className !== undefined ? `${site.className}#${method}` : `#${method}`,
+    name: (o.name as string | undefined) ?? method,
+    customName: o.name !== undefined,
+    className: site.className,
+    stageType,
+    ins,
+    outs,
+    index,
+    attributes,
+    tracker,
+    workflow: undefined,
+    resolved: false,
+    isRun,
+    paramTypes: undefined,
+    owner: undefined,
+    wrapper: undefined,
+    sent: new WeakSet(),
+    last: undefined,
+  };
+}
+
+/** Validate `@Workflow` options into a workflow plan. @internal */
+export function compileWorkflow(site: Site, opts: Record<string, unknown> | undefined, className: string): WorkflowPlan {
+  const o = opts ?? {};
+  if (typeof o !== 'object' || o === null) throw configError(site, 'options', `must be an object, got ${show(o)}`);
+  const allowed: readonly string[] = WORKFLOW_KEYS;
+  const info: WorkflowPlan['info'] = {};
+  for (const [k, v] of Object.entries(o)) {
+    if (!allowed.includes(k)) throw configError(site, show(k), `is not an option of @Workflow (allowed: ${allowed.join(', ')})`);
+    if (k === 'tracker') {
+      if (v !== undefined && (typeof v !== 'object' || v === null || typeof (v as EventEmitterLike).emit !== 'function')) {
+        throw configError(site, 'tracker', 'must be an object with an emit(event) method');
+      }
+    } else if (v !== undefined && (typeof v !== 'string' || v === '')) {
+      throw configError(site, k, `must be a non-empty string, got ${show(v)}`);
+    } else if (k !== 'name' && k !== 'run' && v !== undefined) {
+      info[k as keyof WorkflowPlan['info']] = v as string;
+    }
+  }
+  return {
+    spec: className,
+    name: (o.name as string | undefined) ?? className,
+    info,
+    tracker: o.tracker as EventEmitterLike | undefined,
+    sent: new WeakSet(),
+    last: undefined,
+  };
+}
