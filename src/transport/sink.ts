@@ -1,8 +1,17 @@
 import type { Quad } from '@rdfjs/types';
+import { Parser, Writer } from 'n3';
 
 /**
  * A batch of PROV-ML quads ready for a sink. Built in the background by `record/` from a batch of
  * capture events. Every node is an IRI (no blank nodes), so writing a batch twice is harmless.
+ *
+ * Build one with {@link createQuadBatch}: its `nquads` text (and, for batches read back from a
+ * journal, its `quads`) is computed once, lazily, and shared by all sinks.
+ *
+ * @example
+ * ```ts
+ * const sink: Sink = { name: 'log', async write(b: QuadBatch) { console.log(b.seq, b.quads.length) } };
+ * ```
  */
 export interface QuadBatch {
   /** Monotonic sequence number within one tracker, for journal bookkeeping. */
@@ -18,6 +27,14 @@ export interface QuadBatch {
 /**
  * Where batches go: the embedded store, an in-memory array for tests, a journal file, an HTTP
  * SPARQL endpoint. `write` may reject; the transport then retries / spills per its policy.
+ *
+ * @example
+ * ```ts
+ * const consoleSink: Sink = {
+ *   name: 'console',
+ *   async write(batch) { process.stdout.write(batch.nquads); },
+ * };
+ * ```
  */
 export interface Sink {
   /** Short name used in logs and stats (never contains credentials). */
@@ -28,4 +45,87 @@ export interface Sink {
   flush?(): Promise<void>;
   /** Release resources. Called once by the tracker's shutdown. */
   close?(): Promise<void>;
+}
+
+/**
+ * Serialize quads as N-Quads text, one quad per line, ending with a newline (empty string for no
+ * quads). Blank nodes are written as `_:` labels, but provml never produces them.
+ *
+ * @example
+ * ```ts
+ * import { DataFactory } from 'n3';
+ * const { namedNode: n, quad } = DataFactory;
+ * toNQuads([quad(n('urn:a'), n('urn:p'), n('urn:b'), n('urn:g'))]);
+ * // '<urn:a> <urn:p> <urn:b> <urn:g> .\n'
+ * ```
+ */
+export function toNQuads(quads: readonly Quad[]): string {
+  if (quads.length === 0) return '';
+  return new Writer({ format: 'N-Quads' }).quadsToString(quads as Quad[]);
+}
+
+/**
+ * Parse N-Quads text into RDF/JS quads (n3 terms). Comment lines are ignored.
+ *
+ * @example
+ * ```ts
+ * parseNQuads('<urn:a> <urn:p> "x" <urn:g> .\n').length; // 1
+ * ```
+ */
+export function parseNQuads(text: string): Quad[] {
+  if (text.length === 0) return [];
+  return new Parser({ format: 'N-Quads' }).parse(text);
+}
+
+/**
+ * What {@link createQuadBatch} needs: the quads, their N-Quads text, or both.
+ *
+ * @example
+ * ```ts
+ * const init: QuadBatchInit = { seq: 1, events: 2, nquads: '<urn:a> <urn:p> <urn:b> <urn:g> .\n' };
+ * ```
+ */
+export interface QuadBatchInit {
+  seq: number;
+  events: number;
+  quads?: readonly Quad[];
+  nquads?: string;
+}
+
+class LazyQuadBatch implements QuadBatch {
+  readonly seq: number;
+  readonly events: number;
+  #quads: readonly Quad[] | undefined;
+  #nquads: string | undefined;
+
+  constructor(init: QuadBatchInit) {
+    this.seq = init.seq;
+    this.events = init.events;
+    this.#quads = init.quads;
+    this.#nquads = init.nquads;
+    if (this.#quads === undefined && this.#nquads === undefined) this.#quads = [];
+  }
+
+  get quads(): readonly Quad[] {
+    return (this.#quads ??= parseNQuads(this.#nquads ?? ''));
+  }
+
+  get nquads(): string {
+    return (this.#nquads ??= toNQuads(this.#quads ?? []));
+  }
+}
+
+/**
+ * Make a {@link QuadBatch} whose missing representation (`nquads` from `quads`, or `quads` parsed
+ * from `nquads`) is computed on first access and memoised, so several sinks share one
+ * serialization.
+ *
+ * @example
+ * ```ts
+ * const batch = createQuadBatch({ seq: 1, events: 3, quads });
+ * batch.nquads === batch.nquads; // true — serialized once
+ * ```
+ */
+export function createQuadBatch(init: QuadBatchInit): QuadBatch {
+  return new LazyQuadBatch(init);
 }

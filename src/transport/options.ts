@@ -1,0 +1,202 @@
+import type { Quad } from '@rdfjs/types';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CaptureEvent } from '../capture/events.js';
+import type { JournalOptions } from './journal.js';
+import { rateLimitedLogger, type TransportLogger } from './logger.js';
+import type { FullQueuePolicy } from './queue.js';
+import { DEFAULT_RETRY, type RetryOptions } from './retry.js';
+import type { Sink } from './sink.js';
+
+/**
+ * Turns a batch of capture events into PROV-ML quads (the record layer). May be async. Called in
+ * the background, one call at a time and in event order (the record layer keeps run state, e.g.
+ * open executions), never from `emit`.
+ *
+ * @example
+ * ```ts
+ * const rec = new Recorder();
+ * const recorder: BatchRecorder = (events) => rec.record(events);
+ * ```
+ */
+export type BatchRecorder = (events: readonly CaptureEvent[]) => Quad[] | Promise<Quad[]>;
+
+/**
+ * Where an error happened, passed to `onError` with the error itself.
+ *
+ * @example
+ * ```ts
+ * onError: (err, ctx) => { if (ctx.outcome === 'dropped') alert(ctx.events); }
+ * ```
+ */
+export interface TransportErrorContext {
+  stage: 'record' | 'sink' | 'journal' | 'spill' | 'flush' | 'close';
+  /** Name of the sink involved. */
+  sink?: string;
+  /** Batch sequence number. */
+  seq?: number;
+  /** Capture events concerned. */
+  events?: number;
+  /** 1-based attempt that failed (sink writes). */
+  attempt?: number;
+  /** What became of the data: retried later, kept in the journal, lost, or nothing lost. */
+  outcome: 'retrying' | 'journaled' | 'dropped' | 'none';
+}
+
+/**
+ * Settings of a {@link Transport}, named after the paper where it has a name (queue size, batch
+ * size, diskful/diskless = `journal`, online/offline = `mode`).
+ *
+ * @example
+ * ```ts
+ * const options: TransportOptions = {
+ *   recorder, sink: new EmbeddedStoreSink(store),
+ *   journal: { path: './provenance/journal.nq', durability: 'batch' },
+ * };
+ * ```
+ */
+export interface TransportOptions {
+  /** Events → quads (the record layer). */
+  recorder: BatchRecorder;
+  /** The primary sink (store or endpoint). Required in `online` mode; ignored in `offline`. */
+  sink?: Sink;
+  /** `'online'` (default): send to `sink`. `'offline'`: only append to the journal (`provml push` later). */
+  mode?: 'online' | 'offline';
+  /** Events held in memory before the full-queue policy applies (default 2048 = 4 batches). */
+  queueSize?: number;
+  /** Events per recorded batch (default 512: a few thousand quads, well under one HTTP request). */
+  batchSize?: number;
+  /** A partial batch goes out after this many ms (default 1000; timer is unref'ed). */
+  flushIntervalMs?: number;
+  /** What to do when the queue is full (default `'spill'`). */
+  fullQueuePolicy?: FullQueuePolicy;
+  /**
+   * `'spill'` only: recorded events allowed in memory while waiting for the sink (default
+   * 8 × queueSize); past it, the newest waiting batches are appended to disk (synchronously, in
+   * one write, from the background) down to half the bound.
+   */
+  maxBacklogEvents?: number;
+  /**
+   * Diskful mode: a write-ahead N-Quads journal (every batch appended before it is sent; confirmed
+   * ones listed in `<path>.sent`). `false` (default) is diskless. Required in `offline` mode.
+   */
+  journal?: false | JournalOptions;
+  /**
+   * Where `'spill'` overflow goes when `journal` is `false`: a file created (mode 0600) only when
+   * needed, and announced by a warning (default `<tmpdir>/provml/spill-<pid>-<time>.nq`).
+   * `false` keeps overflow in memory instead (memory then grows with the backlog).
+   */
+  spillPath?: string | false;
+  /** Sink retry policy (default 5 attempts, 100 ms doubling to ≤ 5 s, jittered). */
+  retry?: RetryOptions;
+  /** Receives every error; never let it throw (if it does, the logger gets that). */
+  onError?: (error: unknown, context: TransportErrorContext) => void;
+  /** Warnings (default: `console.warn`, at most 5 per 10 s); `false` for none. */
+  logger?: TransportLogger | false;
+  /** Flush on `beforeExit`/`SIGINT`/`SIGTERM` (default `true`); removed by `shutdown()`. */
+  installExitHooks?: boolean;
+  /** Longest a signal-triggered flush may delay exit (default 5000 ms). */
+  exitFlushTimeoutMs?: number;
+}
+
+/**
+ * {@link TransportOptions} with defaults applied (see `transport.options`).
+ *
+ * @example
+ * ```ts
+ * const { batchSize, queueSize }: ResolvedTransportOptions = transport.options;
+ * ```
+ */
+export interface ResolvedTransportOptions {
+  recorder: BatchRecorder;
+  sink: Sink | undefined;
+  mode: 'online' | 'offline';
+  queueSize: number;
+  batchSize: number;
+  flushIntervalMs: number;
+  fullQueuePolicy: FullQueuePolicy;
+  maxBacklogEvents: number;
+  journal: JournalOptions | undefined;
+  spillPath: string | undefined;
+  retry: Required<RetryOptions>;
+  onError: TransportOptions['onError'];
+  logger: TransportLogger;
+  installExitHooks: boolean;
+  exitFlushTimeoutMs: number;
+}
+
+function positive(name: string, v: number | undefined, dflt: number): number {
+  if (v === undefined) return dflt;
+  if (!Number.isFinite(v) || v <= 0) throw new RangeError(`provml transport: ${name} must be a positive number`);
+  return Math.floor(v);
+}
+
+/**
+ * Validate options and fill in defaults. Throws (synchronously, at construction only) on
+ * contradictory settings, e.g. `offline` without a journal.
+ *
+ * @example
+ * ```ts
+ * resolveTransportOptions({ recorder, sink }).batchSize; // 512
+ * ```
+ */
+export function resolveTransportOptions(o: TransportOptions): ResolvedTransportOptions {
+  const mode = o.mode ?? 'online';
+  const journal = o.journal || undefined;
+  if (mode === 'offline' && !journal) throw new TypeError('provml transport: offline mode needs a journal');
+  if (mode === 'online' && !o.sink) throw new TypeError('provml transport: online mode needs a sink');
+  const queueSize = positive('queueSize', o.queueSize, 2048);
+  const batchSize = Math.min(positive('batchSize', o.batchSize, 512), queueSize);
+  const retry = { ...DEFAULT_RETRY, ...o.retry };
+  retry.maxAttempts = Math.max(1, Math.floor(retry.maxAttempts));
+  return {
+    recorder: o.recorder,
+    sink: mode === 'online' ? o.sink : undefined,
+    mode,
+    queueSize,
+    batchSize,
+    flushIntervalMs: positive('flushIntervalMs', o.flushIntervalMs, 1000),
+    fullQueuePolicy: o.fullQueuePolicy ?? 'spill',
+    maxBacklogEvents: positive('maxBacklogEvents', o.maxBacklogEvents, 8 * queueSize),
+    journal,
+    spillPath:
+      o.spillPath === false
+        ? undefined
+        : (o.spillPath ?? join(tmpdir(), 'provml', `spill-${process.pid}-${Date.now()}.nq`)),
+    retry,
+    onError: o.onError,
+    logger: o.logger === false ? { warn() {} } : (o.logger ?? rateLimitedLogger()),
+    installExitHooks: o.installExitHooks ?? true,
+    exitFlushTimeoutMs: positive('exitFlushTimeoutMs', o.exitFlushTimeoutMs, 5000),
+  };
+}
+
+/**
+ * Counters of a `Transport`. Every accepted event ends in exactly one of `sent`,
+ * `journaled` or `dropped` (the latter also counts events refused at the door).
+ *
+ * @example
+ * ```ts
+ * const { captured, sent, journaled, dropped } = transport.stats();
+ * ```
+ */
+export interface TransportStats {
+  /** Events accepted by `emit`. */
+  captured: number;
+  /** Events turned into quads by the recorder. */
+  recorded: number;
+  /** Events whose batch the primary sink confirmed. */
+  sent: number;
+  /** Events whose batch rests only in a journal/spill file (offline mode, overflow, or sink failure). */
+  journaled: number;
+  /** Events lost: refused (policy `drop`, after shutdown) or unrecordable/undeliverable. */
+  dropped: number;
+  /** Sink write attempts that failed and were retried. */
+  retried: number;
+  /** Batches the primary sink finally refused (after all attempts). */
+  failedBatches: number;
+  /** Events in memory waiting to be recorded (queue + handed-off backlog). */
+  queueLength: number;
+  /** High-water mark of events held in memory (queue + backlog + in flight). */
+  maxBuffered: number;
+}
