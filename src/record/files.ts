@@ -1,0 +1,121 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/**
+ * File facts for data references (Pegasus-style tracking): checksum, size, media type, last
+ * modification and storage URL. Computed in the background by the recorder, never on the capture
+ * hot path, and cached by (path, size, mtime) so a dataset referenced by every epoch is hashed once.
+ */
+export interface FileFacts {
+  /** Storage URL: `file:` URL for local paths, the URI itself otherwise. */
+  storageUrl: string;
+  checksum?: string;
+  checksumAlgorithm?: string;
+  byteSize?: number;
+  lastModified?: Date;
+  mediaType?: string;
+}
+
+/** Options for {@link FileInspector}. */
+export interface FileInspectorOptions {
+  /** Hash files up to this many bytes (larger ones get size and mtime only). Default 1 GiB. */
+  maxHashBytes?: number;
+  /** Turn hashing off entirely. Default true. */
+  hash?: boolean;
+}
+
+const MEDIA_TYPES: Record<string, string> = {
+  '.csv': 'text/csv',
+  '.tsv': 'text/tab-separated-values',
+  '.json': 'application/json',
+  '.jsonl': 'application/jsonl',
+  '.txt': 'text/plain',
+  '.parquet': 'application/vnd.apache.parquet',
+  '.npy': 'application/x-npy',
+  '.npz': 'application/zip',
+  '.zip': 'application/zip',
+  '.gz': 'application/gzip',
+  '.tar': 'application/x-tar',
+  '.h5': 'application/x-hdf5',
+  '.hdf5': 'application/x-hdf5',
+  '.sgy': 'application/x-segy',
+  '.segy': 'application/x-segy',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.bin': 'application/octet-stream',
+  '.onnx': 'application/onnx',
+  '.pt': 'application/octet-stream',
+  '.ttl': 'text/turtle',
+  '.nq': 'application/n-quads',
+};
+
+/** Inspects local files once per (path, size, mtime). */
+export class FileInspector {
+  private readonly cache = new Map<string, { key: string; facts: Promise<FileFacts> }>();
+  private readonly maxHashBytes: number;
+  private readonly hash: boolean;
+
+  constructor(options: FileInspectorOptions = {}) {
+    this.maxHashBytes = options.maxHashBytes ?? 1024 ** 3;
+    this.hash = options.hash ?? true;
+  }
+
+  /** Facts for a path or URI. Never rejects: an unreadable file yields only its storage URL. */
+  async inspect(uri: string, mediaTypeHint?: string): Promise<FileFacts> {
+    const path = toLocalPath(uri);
+    if (path === undefined) return { storageUrl: uri, ...(mediaTypeHint ? { mediaType: mediaTypeHint } : {}) };
+    const storageUrl = pathToFileURL(path).href;
+    let info;
+    try {
+      info = await stat(path);
+    } catch {
+      return { storageUrl, ...mediaTypeOf(path, mediaTypeHint) };
+    }
+    if (!info.isFile()) return { storageUrl, lastModified: info.mtime, ...mediaTypeOf(path, mediaTypeHint) };
+    const key = `${info.size}:${info.mtimeMs}`;
+    const hit = this.cache.get(path);
+    if (hit && hit.key === key) return hit.facts;
+    const facts = this.compute(path, storageUrl, info.size, info.mtime, mediaTypeHint);
+    this.cache.set(path, { key, facts });
+    return facts;
+  }
+
+  private async compute(path: string, storageUrl: string, size: number, mtime: Date, hint?: string): Promise<FileFacts> {
+    const facts: FileFacts = { storageUrl, byteSize: size, lastModified: mtime, ...mediaTypeOf(path, hint) };
+    if (this.hash && size <= this.maxHashBytes) {
+      try {
+        facts.checksum = await sha256File(path);
+        facts.checksumAlgorithm = 'sha256';
+      } catch {
+        // The file vanished or is unreadable between stat and read: keep size/mtime only.
+      }
+    }
+    return facts;
+  }
+}
+
+function mediaTypeOf(path: string, hint?: string): { mediaType?: string } {
+  const mediaType = hint ?? MEDIA_TYPES[extname(path).toLowerCase()];
+  return mediaType ? { mediaType } : {};
+}
+
+/** A local path for `file:` URLs and plain paths; undefined for other URI schemes. */
+function toLocalPath(uri: string): string | undefined {
+  if (uri.startsWith('file:')) return fileURLToPath(uri);
+  if (/^[a-zA-Z][a-zA-Z0-9+.-]+:/.test(uri)) return undefined; // s3:, https:, mongodb:… (not a drive letter)
+  return uri;
+}
+
+function sha256File(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(path)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('error', reject)
+      .on('end', () => resolve(hash.digest('hex')));
+  });
+}

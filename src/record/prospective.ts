@@ -1,0 +1,188 @@
+import { DataFactory } from 'n3';
+import type { NamedNode, Quad, Quad_Object } from '@rdfjs/types';
+import type { ActivityKind, SpecEvent, StageType, ValueRole } from '../capture/events.js';
+import { PROVML, RDF } from '../generated/vocab.js';
+import type { IriMinter } from './iri.js';
+import { iri, str } from './terms.js';
+
+/**
+ * Prospective provenance (ProvLake's design): the structure of a workflow — its transformations,
+ * stages, declared parameters, data references and measures — written once per workflow execution
+ * graph, from the `spec` events the decorators emit the first time each method runs.
+ */
+
+const { quad } = DataFactory;
+
+/** PROV-ML class of a plan, by activity kind. Epochs and batches execute a plain transformation plan. */
+const PLAN_CLASS: Record<ActivityKind, string> = {
+  workflow: PROVML.Workflow,
+  transformation: PROVML.DataTransformation,
+  featureExtraction: PROVML.FeatureExtraction,
+  stage: PROVML.LearningStage,
+  epoch: PROVML.DataTransformation,
+  batch: PROVML.DataTransformation,
+};
+
+/** PROV-ML class of a declared attribute, by role (stage inputs are learning dataset references). */
+export function attributeClass(role: ValueRole, kind: ActivityKind): string {
+  switch (role) {
+    case 'parameter':
+      return PROVML.Parameter;
+    case 'hyperparameter':
+      return PROVML.LearningHyperParameter;
+    case 'input':
+    case 'output':
+      return kind === 'stage' ? PROVML.LearningDatasetReference : PROVML.DataReference;
+    case 'measure':
+      return PROVML.EvaluationMeasure;
+    case 'model':
+      return PROVML.ModelReference;
+    case 'modelHyperparameter':
+      return PROVML.ModelHyperParameter;
+    case 'characteristic':
+      return PROVML.DatasetCharacteristic;
+    case 'attribute':
+      return PROVML.Attribute;
+  }
+}
+
+const STAGE_TYPE: Record<StageType, string> = {
+  training: PROVML.Training,
+  validation: PROVML.Validation,
+  testing: PROVML.Testing,
+};
+
+/** Resolves spec keys to plan IRIs and writes plan quads once per graph. */
+export class ProspectiveWriter {
+  private readonly specs = new Map<string, SpecEvent>();
+  /** `${graph} ${iri}` of every prospective node already written into that graph. */
+  private readonly written = new Set<string>();
+
+  constructor(private readonly mint: IriMinter) {}
+
+  /** Remember a specification; it is written into each graph that executes it. */
+  define(spec: SpecEvent): void {
+    this.specs.set(spec.spec, spec);
+  }
+
+  spec(key: string): SpecEvent | undefined {
+    return this.specs.get(key);
+  }
+
+  /** Name of the workflow a spec belongs to (its own name for a workflow spec). */
+  workflowName(key: string): string {
+    const spec = this.specs.get(key);
+    if (!spec) return key;
+    if (spec.kind === 'workflow') return spec.name;
+    const wf = spec.workflow ? this.specs.get(spec.workflow) : undefined;
+    return wf?.name ?? spec.workflow ?? 'default';
+  }
+
+  /** The plan IRI a spec's executions `provml:executes`. */
+  planIri(key: string): string {
+    const spec = this.specs.get(key);
+    if (spec?.kind === 'workflow') return this.mint.workflow(spec.name);
+    return this.mint.plan(this.workflowName(key), spec?.name ?? key);
+  }
+
+  /** IRI of an attribute of a plan (declared or first seen in a fact). */
+  attributeIri(specKey: string, role: ValueRole, name: string): string {
+    return this.mint.attribute(this.planIri(specKey), role, name);
+  }
+
+  /** Write the plan of `specKey` (and its workflow's node) into graph `g`, once. */
+  ensurePlan(specKey: string, g: NamedNode, out: Quad[]): void {
+    const planIri = this.planIri(specKey);
+    if (!this.once(g, planIri)) return;
+    const spec = this.specs.get(specKey);
+    const plan = iri(planIri);
+    const kind: ActivityKind = spec?.kind ?? 'transformation';
+    out.push(quad(plan, iri(RDF.type), iri(PLAN_CLASS[kind]), g));
+    out.push(quad(plan, iri(PROVML.name), str(spec?.name ?? specKey), g));
+    if (kind === 'workflow') {
+      if (spec) this.workflowFacts(spec, plan, g, out);
+      return;
+    }
+    const wfKey = spec?.workflow;
+    const wfIri = wfKey && this.specs.has(wfKey) ? this.planIri(wfKey) : this.mint.workflow(this.workflowName(specKey));
+    if (wfKey && this.specs.has(wfKey)) this.ensurePlan(wfKey, g, out);
+    else if (this.once(g, wfIri)) {
+      out.push(quad(iri(wfIri), iri(RDF.type), iri(PROVML.Workflow), g));
+      out.push(quad(iri(wfIri), iri(PROVML.name), str(this.workflowName(specKey)), g));
+    }
+    out.push(quad(iri(wfIri), iri(PROVML.hasDataTransformation), plan, g));
+    if (kind === 'stage' && spec?.stageType) {
+      out.push(quad(plan, iri(PROVML.hasStageType), iri(STAGE_TYPE[spec.stageType]), g));
+    }
+    if (spec?.algorithm) this.named(plan, PROVML.usesAlgorithm, 'algorithm', PROVML.Algorithm, spec.algorithm, g, out);
+    for (const a of spec?.attributes ?? []) {
+      const attr = this.ensureAttribute(specKey, a.role, a.name, g, out);
+      out.push(quad(plan, iri(a.direction === 'in' ? PROVML.hasInput : PROVML.hasOutput), attr, g));
+    }
+  }
+
+  /** Write an attribute node into `g` once and return it. */
+  ensureAttribute(specKey: string, role: ValueRole, name: string, g: NamedNode, out: Quad[]): NamedNode {
+    const attrIri = this.attributeIri(specKey, role, name);
+    const attr = iri(attrIri);
+    if (this.once(g, attrIri)) {
+      const kind = this.specs.get(specKey)?.kind ?? 'transformation';
+      out.push(quad(attr, iri(RDF.type), iri(attributeClass(role, kind)), g));
+      out.push(quad(attr, iri(PROVML.name), str(name), g));
+    }
+    return attr;
+  }
+
+  /** Study, experiment, task and software of a workflow. */
+  private workflowFacts(spec: SpecEvent, plan: NamedNode, g: NamedNode, out: Quad[]): void {
+    if (spec.experiment) {
+      const exp = this.named(plan, PROVML.inExperiment, 'experiment', PROVML.Experiment, spec.experiment, g, out);
+      if (spec.study) this.named(exp, PROVML.inStudy, 'study', PROVML.Study, spec.study, g, out);
+    } else if (spec.study) {
+      // A study with no experiment: an experiment named after the workflow keeps the chain intact.
+      const exp = this.named(plan, PROVML.inExperiment, 'experiment', PROVML.Experiment, spec.name, g, out);
+      this.named(exp, PROVML.inStudy, 'study', PROVML.Study, spec.study, g, out);
+    }
+    if (spec.task) this.named(plan, PROVML.addressesTask, 'task', PROVML.LearningTask, spec.task, g, out);
+    if (spec.software) {
+      const sw = iri(this.mint.named('software', spec.software));
+      if (this.once(g, sw.value)) {
+        out.push(quad(sw, iri(RDF.type), iri(PROVML.Software), g));
+        out.push(quad(sw, iri(PROVML.name), str(spec.software), g));
+      }
+    }
+  }
+
+  /** A named prospective node (study, experiment…) linked from `subject`. */
+  named(
+    subject: NamedNode,
+    predicate: string,
+    kind: 'study' | 'experiment' | 'persona' | 'task' | 'algorithm' | 'software',
+    cls: string,
+    name: string,
+    g: NamedNode,
+    out: Quad[],
+  ): NamedNode {
+    const node = iri(this.mint.named(kind, name));
+    if (this.once(g, node.value)) {
+      out.push(quad(node, iri(RDF.type), iri(cls), g));
+      out.push(quad(node, iri(PROVML.name), str(name), g));
+    }
+    out.push(quad(subject, iri(predicate), node as Quad_Object, g));
+    return node;
+  }
+
+  /** True the first time `node` is seen for graph `g`. */
+  once(g: NamedNode, node: string): boolean {
+    const key = `${g.value} ${node}`;
+    if (this.written.has(key)) return false;
+    this.written.add(key);
+    return true;
+  }
+
+  /** Forget per-graph bookkeeping of a finished workflow execution. */
+  release(g: NamedNode): void {
+    const prefix = `${g.value} `;
+    for (const key of this.written) if (key.startsWith(prefix)) this.written.delete(key);
+  }
+}
