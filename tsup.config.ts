@@ -1,12 +1,13 @@
 import { defineConfig } from 'tsup';
 
-// One entry per public subpath export (see package.json "exports").
-// Entries are added here as the capabilities land; each must exist in src/.
+// One entry per public subpath export (see package.json "exports"); heavy engines (SHACL, the
+// TF.js integration) sit behind their own subpaths so `import 'provml'` stays light.
 export default defineConfig({
   entry: {
     index: 'src/index.ts',
     vocab: 'src/vocab.ts',
     model: 'src/model.ts',
+    validate: 'src/validate/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
@@ -14,4 +15,6 @@ export default defineConfig({
   clean: true,
   target: 'node20',
   splitting: false,
+  // import.meta.url in CJS output (the validator locates the packaged shapes with it).
+  shims: true,
 });

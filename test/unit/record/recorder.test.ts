@@ -17,7 +17,7 @@ class Collect implements EventEmitterLike {
   }
 }
 
-async function capture(run: (em: Collect) => Promise<unknown>): Promise<CaptureEvent[]> {
+async function capture(run: (em: Collect) => unknown): Promise<CaptureEvent[]> {
   const em = new Collect();
   const { setDefaultEmitter } = await import('../../../src/capture/index.js');
   const prev = setDefaultEmitter(em);
