@@ -107,6 +107,18 @@ export class EmbeddedStore implements SparqlEndpoint {
     this.#persistOnClose = options.persistOnClose ?? true;
   }
 
+  /**
+   * A new, purely in-memory store (synchronous; for a file-backed one use {@link EmbeddedStore.open}).
+   *
+   * @example
+   * ```ts
+   * const store = EmbeddedStore.create();
+   * ```
+   */
+  static create(options: Omit<EmbeddedStoreOptions, 'path'> = {}): EmbeddedStore {
+    return new EmbeddedStore({ ...options, path: undefined });
+  }
+
   /** Open a store, replaying `options.path` if that file exists. */
   static async open(options: EmbeddedStoreOptions = {}): Promise<EmbeddedStore> {
     const store = new EmbeddedStore(options);

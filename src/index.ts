@@ -1,0 +1,68 @@
+/**
+ * provml — provenance of the machine-learning lifecycle as W3C PROV-ML RDF.
+ *
+ * Decorate your code (`@Workflow`, `@Transformation`, `@LearningStage`, `@Epoch`, `@Batch`) or use
+ * `track.*`; call `ProvML.init()` once; query the embedded store (or any SPARQL endpoint) later.
+ *
+ * @example
+ * ```ts
+ * import { ProvML, Workflow, WorkflowRun, LearningStage, Epoch, Batch, ref } from 'provml';
+ *
+ * @Workflow({ name: 'digits', experiment: 'baseline', persona: 'ml-engineer' })
+ * class Trainer {
+ *   @WorkflowRun() async main() { await this.train({ lr: 0.01, epochs: 3, data: ref('train.csv') }); }
+ *   @LearningStage({ stage: 'training', hyperparameters: ['lr', 'epochs'], inputs: ['data'] })
+ *   async train(o: { lr: number; epochs: number; data: unknown }) { for (let e = 0; e < o.epochs; e++) this.epoch(e); }
+ *   @Epoch({ index: 0, measures: ['loss'] }) epoch(e: number) { return { loss: this.batch() }; }
+ *   @Batch({ measures: ['loss'] }) batch() { return Math.random(); }
+ * }
+ *
+ * const prov = ProvML.init();
+ * await new Trainer().main();
+ * await prov.shutdown();
+ * ```
+ *
+ * @packageDocumentation
+ */
+
+// TC39 decorators on Node 20 need Symbol.metadata before any decorated class loads.
+import './capture/polyfill.js';
+
+export { ProvML, type ProvMLOptions, type ProvMLStats } from './tracker.js';
+
+export {
+  Batch,
+  CaptureConfigError,
+  Epoch,
+  FeatureExtraction,
+  LearningStage,
+  Transformation,
+  Workflow,
+  WorkflowRun,
+  endWorkflow,
+  ref,
+  track,
+  tracked,
+  type ArgRef,
+  type ArgSpec,
+  type CaptureOptions,
+  type Execution,
+  type IterationOptions,
+  type OutSpec,
+  type RefOptions,
+  type StageOptions,
+  type StartOptions,
+  type TrackOptions,
+  type WorkflowOptions,
+} from './capture/index.js';
+
+export { EmbeddedStore, type EmbeddedStoreOptions } from './store/embedded.js';
+export type { Bindings, QueryOptions, SparqlEndpoint } from './store/endpoint.js';
+export { InMemorySink } from './transport/sinks/in-memory.js';
+export type { QuadBatch, Sink } from './transport/sink.js';
+export type { TransportErrorContext } from './transport/options.js';
+export type { TransportLogger } from './transport/logger.js';
+export type { FullQueuePolicy } from './transport/queue.js';
+export type { JournalDurability } from './transport/journal.js';
+export type { RetryOptions } from './transport/retry.js';
+export type { FileInspectorOptions } from './record/files.js';

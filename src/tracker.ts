@@ -1,0 +1,230 @@
+import { endOpenWorkflows, getDefaultEmitter, setDefaultEmitter, type CaptureEvent, type EventEmitterLike } from './capture/index.js';
+import type { FileInspectorOptions } from './record/files.js';
+import { Recorder } from './record/recorder.js';
+import { EmbeddedStore } from './store/embedded.js';
+import type { JournalDurability } from './transport/journal.js';
+import type { TransportErrorContext, TransportOptions } from './transport/options.js';
+import { Transport } from './transport/pipeline.js';
+import type { FullQueuePolicy } from './transport/queue.js';
+import type { Sink } from './transport/sink.js';
+import { EmbeddedStoreSink } from './transport/sinks/embedded-store.js';
+import type { TransportLogger } from './transport/logger.js';
+import type { RetryOptions } from './transport/retry.js';
+
+/**
+ * Wiring: capture → record → transport → store. This file and `index.ts` are the only places that
+ * know every layer (ARCHITECTURE.md, "imports point down the flow").
+ */
+
+/**
+ * Options of {@link ProvML.init}. Every field is optional: `ProvML.init()` records into an
+ * in-memory embedded Oxigraph store with no setup. Names follow the PROV-ML paper's capture
+ * settings (queue size, diskful/diskless, online/offline).
+ *
+ * @example
+ * ```ts
+ * const prov = ProvML.init({
+ *   batchSize: 256,
+ *   journal: { path: '.provml/journal.nq', durability: 'batch' }, // diskful
+ *   mode: 'online',
+ *   onError: (err, ctx) => console.error('provenance', ctx.stage, err),
+ * });
+ * ```
+ */
+export interface ProvMLOptions {
+  /** The embedded store to write to (default: a new in-memory one; pass `await EmbeddedStore.open({ path })` to persist). */
+  store?: EmbeddedStore;
+  /** A custom primary sink instead of the embedded store (e.g. an `InMemorySink` in tests). */
+  sink?: Sink;
+  /** Base of minted IRIs (default `urn:provml:`). */
+  base?: string;
+  /** `'online'` (default) sends to the store/sink; `'offline'` only journals (replay later with `provml push`). */
+  mode?: 'online' | 'offline';
+  /** Events held in memory before `fullQueuePolicy` applies (default 2048). */
+  queueSize?: number;
+  /** Events per batch (default 512). */
+  batchSize?: number;
+  /** A partial batch is sent after this many ms (default 1000). */
+  flushIntervalMs?: number;
+  /** When the queue is full: `'spill'` to disk (default), `'drop'` and count, or `'block'` the producer. */
+  fullQueuePolicy?: FullQueuePolicy;
+  /** Diskful mode: an append-only N-Quads journal (path, or path + fsync policy). Default: diskless. */
+  journal?: false | string | { path: string; durability?: JournalDurability };
+  /** Retry policy for sink writes. */
+  retry?: Partial<RetryOptions>;
+  /** Receives every provenance error (never thrown into your code) with what became of the data. */
+  onError?: (error: unknown, context: TransportErrorContext) => void;
+  /** Where warnings go (default: console.warn, rate-limited). */
+  logger?: TransportLogger;
+  /** File facts for data references (sha256, size, media type); `false` records only the URI. */
+  files?: FileInspectorOptions | false;
+  /** Record runtime, OS, host, package versions and the entry script (default true). */
+  environment?: boolean;
+  /** Become the default tracker used by decorators and `track` (default true). */
+  global?: boolean;
+  /** Flush on beforeExit / SIGINT / SIGTERM (default true). */
+  installExitHooks?: boolean;
+}
+
+/** Counters of a tracker: every captured event ends up sent, journaled or dropped. */
+export interface ProvMLStats {
+  captured: number;
+  recorded: number;
+  sent: number;
+  journaled: number;
+  dropped: number;
+  retried: number;
+  failedBatches: number;
+  queueLength: number;
+}
+
+let current: ProvML | undefined;
+
+/**
+ * A provenance tracker. Decorated code and the `track` API emit events into it; it records them
+ * as PROV-ML in the background and writes them to its store. It never throws into your code.
+ *
+ * @example
+ * ```ts
+ * import { ProvML } from 'provml';
+ *
+ * const prov = ProvML.init();
+ * await new Trainer().run();          // decorated with @Workflow, @LearningStage, @Epoch…
+ * await prov.flush();
+ * const rows = await prov.store!.select('SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }');
+ * await prov.shutdown();
+ * ```
+ */
+export class ProvML implements EventEmitterLike {
+  /** The embedded store this tracker writes to (undefined with a custom `sink` or offline). */
+  readonly store: EmbeddedStore | undefined;
+  /** Hot path: records one capture event (no I/O, never throws). Used by decorators. */
+  readonly emit: (event: CaptureEvent) => void;
+  readonly #transport: Transport;
+  readonly #recorder: Recorder;
+  readonly #previous: EventEmitterLike | undefined;
+  #shutdown: Promise<void> | undefined;
+
+  private constructor(options: ProvMLOptions) {
+    const mode = options.mode ?? 'online';
+    this.#recorder = new Recorder({
+      ...(options.base !== undefined ? { base: options.base } : {}),
+      ...(options.files !== undefined ? { files: options.files } : {}),
+      ...(options.environment !== undefined ? { environment: options.environment } : {}),
+    });
+    let sink = options.sink;
+    if (mode === 'online' && sink === undefined) {
+      this.store = options.store ?? EmbeddedStore.create();
+      sink = new EmbeddedStoreSink(this.store);
+    } else {
+      this.store = options.store;
+    }
+    const journal = typeof options.journal === 'string' ? { path: options.journal } : options.journal;
+    const transportOptions: TransportOptions = {
+      recorder: (events) => this.#recorder.record(events),
+      mode,
+      ...(sink !== undefined ? { sink } : {}),
+      ...(journal ? { journal: { path: journal.path, durability: journal.durability ?? 'batch' } } : {}),
+      ...pick(options, ['queueSize', 'batchSize', 'flushIntervalMs', 'fullQueuePolicy', 'onError', 'logger', 'installExitHooks']),
+      ...(options.retry ? { retry: options.retry } : {}),
+    };
+    this.#transport = new Transport(transportOptions);
+    this.emit = this.#transport.emit;
+    if (options.global ?? true) {
+      this.#previous = setDefaultEmitter(this);
+      current = this;
+    }
+  }
+
+  /**
+   * Create a tracker. Configuration errors (bad IRI base, offline without a journal, bad sizes)
+   * throw here, at init; nothing after init ever throws into your code.
+   *
+   * @example
+   * ```ts
+   * const prov = ProvML.init({ journal: '.provml/run.nq' });
+   * ```
+   */
+  static init(options: ProvMLOptions = {}): ProvML {
+    return new ProvML(options);
+  }
+
+  /**
+   * The tracker installed as default by the last `init()` (undefined before, or after its shutdown).
+   *
+   * @example
+   * ```ts
+   * await ProvML.current?.flush();
+   * ```
+   */
+  static get current(): ProvML | undefined {
+    return current;
+  }
+
+  /** IRI minting of this tracker (e.g. `prov.iris.graph(runId)` names a run's named graph). */
+  get iris(): Recorder['mint'] {
+    return this.#recorder.mint;
+  }
+
+  /**
+   * Resolves when every event captured before the call is stored, journaled or counted dropped.
+   * Never rejects.
+   *
+   * @example
+   * ```ts
+   * await prov.flush();
+   * ```
+   */
+  flush(): Promise<void> {
+    return this.#transport.flush();
+  }
+
+  /**
+   * Ends still-open implicit workflow executions, flushes, closes sinks and uninstalls the
+   * tracker. Idempotent; events after it are counted as dropped.
+   *
+   * @example
+   * ```ts
+   * await prov.shutdown();
+   * ```
+   */
+  shutdown(): Promise<void> {
+    this.#shutdown ??= (async () => {
+      endOpenWorkflows(this);
+      await this.#transport.shutdown();
+      if (current === this) {
+        current = undefined;
+        if (getDefaultEmitter() === this) setDefaultEmitter(this.#previous);
+      }
+    })();
+    return this.#shutdown;
+  }
+
+  /**
+   * Counters: captured, recorded, sent, journaled, dropped, retried, failed batches, queue length.
+   *
+   * @example
+   * ```ts
+   * const { captured, sent, dropped } = prov.stats();
+   * ```
+   */
+  stats(): ProvMLStats {
+    const s = this.#transport.stats();
+    return {
+      captured: s.captured,
+      recorded: s.recorded,
+      sent: s.sent,
+      journaled: s.journaled,
+      dropped: s.dropped,
+      retried: s.retried,
+      failedBatches: s.failedBatches,
+      queueLength: s.queueLength,
+    };
+  }
+}
+
+function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}
