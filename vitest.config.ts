@@ -41,7 +41,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: ['**/node_modules/**', 'test/unit/capture/tc39/**'],
+          exclude: ['**/node_modules/**', 'test/unit/capture/tc39/**', 'test/integration/tc39/**'],
         },
       },
       {
@@ -51,7 +51,7 @@ export default defineConfig({
         plugins: [tc39Decorators()],
         test: {
           name: 'tc39',
-          include: ['test/unit/capture/tc39/**/*.test.ts'],
+          include: ['test/unit/capture/tc39/**/*.test.ts', 'test/integration/tc39/**/*.test.ts'],
         },
       },
     ],

@@ -26,6 +26,11 @@ export class IriMinter {
     return `${this.base}graph:${rootId}`;
   }
 
+  /** Named graph describing nodes shared by many runs: plans, data, environments, code. */
+  sharedGraph(): string {
+    return `${this.base}graph:shared`;
+  }
+
   execution(id: string): string {
     return `${this.base}execution:${id}`;
   }

@@ -7,8 +7,13 @@ import { iri, str } from './terms.js';
 
 /**
  * Prospective provenance (ProvLake's design): the structure of a workflow — its transformations,
- * stages, declared parameters, data references and measures — written once per workflow execution
- * graph, from the `spec` events the decorators emit the first time each method runs.
+ * stages, declared parameters, data references and measures — from the `spec` events the
+ * decorators emit the first time each method runs.
+ *
+ * Nodes shared by many runs (plans, attributes, study, experiment, persona; also data, environment
+ * and code nodes, see values.ts and recorder.ts) are described once in the *shared* graph, not in
+ * every run's graph: a union-default-graph query would otherwise see each of their triples once
+ * per run and multiply join rows and counts. Run graphs hold the executions and their links.
  */
 
 const { quad } = DataFactory;
@@ -55,10 +60,14 @@ const STAGE_TYPE: Record<StageType, string> = {
 /** Resolves spec keys to plan IRIs and writes plan quads once per graph. */
 export class ProspectiveWriter {
   private readonly specs = new Map<string, SpecEvent>();
-  /** `${graph} ${iri}` of every prospective node already written into that graph. */
+  /** Shared nodes already described (re-describing is harmless, so the set is capped, not exact). */
   private readonly written = new Set<string>();
 
-  constructor(private readonly mint: IriMinter) {}
+  constructor(
+    private readonly mint: IriMinter,
+    /** The graph shared nodes are described in. */
+    readonly shared: NamedNode,
+  ) {}
 
   /** Remember a specification; it is written into each graph that executes it. */
   define(spec: SpecEvent): void {
@@ -90,10 +99,11 @@ export class ProspectiveWriter {
     return this.mint.attribute(this.planIri(specKey), role, name);
   }
 
-  /** Write the plan of `specKey` (and its workflow's node) into graph `g`, once. */
-  ensurePlan(specKey: string, g: NamedNode, out: Quad[]): void {
+  /** Describe the plan of `specKey` (and its workflow's node) in the shared graph, once. */
+  ensurePlan(specKey: string, out: Quad[]): void {
+    const g = this.shared;
     const planIri = this.planIri(specKey);
-    if (!this.once(g, planIri)) return;
+    if (!this.once(planIri)) return;
     const spec = this.specs.get(specKey);
     const plan = iri(planIri);
     const kind: ActivityKind = spec?.kind ?? 'transformation';
@@ -105,8 +115,8 @@ export class ProspectiveWriter {
     }
     const wfKey = spec?.workflow;
     const wfIri = wfKey && this.specs.has(wfKey) ? this.planIri(wfKey) : this.mint.workflow(this.workflowName(specKey));
-    if (wfKey && this.specs.has(wfKey)) this.ensurePlan(wfKey, g, out);
-    else if (this.once(g, wfIri)) {
+    if (wfKey && this.specs.has(wfKey)) this.ensurePlan(wfKey, out);
+    else if (this.once(wfIri)) {
       out.push(quad(iri(wfIri), iri(RDF.type), iri(PROVML.Workflow), g));
       out.push(quad(iri(wfIri), iri(PROVML.name), str(this.workflowName(specKey)), g));
     }
@@ -116,16 +126,17 @@ export class ProspectiveWriter {
     }
     if (spec?.algorithm) this.named(plan, PROVML.usesAlgorithm, 'algorithm', PROVML.Algorithm, spec.algorithm, g, out);
     for (const a of spec?.attributes ?? []) {
-      const attr = this.ensureAttribute(specKey, a.role, a.name, g, out);
+      const attr = this.ensureAttribute(specKey, a.role, a.name, out);
       out.push(quad(plan, iri(a.direction === 'in' ? PROVML.hasInput : PROVML.hasOutput), attr, g));
     }
   }
 
-  /** Write an attribute node into `g` once and return it. */
-  ensureAttribute(specKey: string, role: ValueRole, name: string, g: NamedNode, out: Quad[]): NamedNode {
+  /** Describe an attribute node in the shared graph once and return it. */
+  ensureAttribute(specKey: string, role: ValueRole, name: string, out: Quad[]): NamedNode {
+    const g = this.shared;
     const attrIri = this.attributeIri(specKey, role, name);
     const attr = iri(attrIri);
-    if (this.once(g, attrIri)) {
+    if (this.once(attrIri)) {
       const kind = this.specs.get(specKey)?.kind ?? 'transformation';
       out.push(quad(attr, iri(RDF.type), iri(attributeClass(role, kind)), g));
       out.push(quad(attr, iri(PROVML.name), str(name), g));
@@ -146,14 +157,14 @@ export class ProspectiveWriter {
     if (spec.task) this.named(plan, PROVML.addressesTask, 'task', PROVML.LearningTask, spec.task, g, out);
     if (spec.software) {
       const sw = iri(this.mint.named('software', spec.software));
-      if (this.once(g, sw.value)) {
+      if (this.once(sw.value)) {
         out.push(quad(sw, iri(RDF.type), iri(PROVML.Software), g));
         out.push(quad(sw, iri(PROVML.name), str(spec.software), g));
       }
     }
   }
 
-  /** A named prospective node (study, experiment…) linked from `subject`. */
+  /** A named shared node (study, experiment, persona…), linked from `subject` in graph `g`. */
   named(
     subject: NamedNode,
     predicate: string,
@@ -164,25 +175,19 @@ export class ProspectiveWriter {
     out: Quad[],
   ): NamedNode {
     const node = iri(this.mint.named(kind, name));
-    if (this.once(g, node.value)) {
-      out.push(quad(node, iri(RDF.type), iri(cls), g));
-      out.push(quad(node, iri(PROVML.name), str(name), g));
+    if (this.once(node.value)) {
+      out.push(quad(node, iri(RDF.type), iri(cls), this.shared));
+      out.push(quad(node, iri(PROVML.name), str(name), this.shared));
     }
     out.push(quad(subject, iri(predicate), node as Quad_Object, g));
     return node;
   }
 
-  /** True the first time `node` is seen for graph `g`. */
-  once(g: NamedNode, node: string): boolean {
-    const key = `${g.value} ${node}`;
+  /** True the first time a shared node (or a node/class pair) is seen by this recorder. */
+  once(key: string): boolean {
     if (this.written.has(key)) return false;
+    if (this.written.size >= 200_000) this.written.clear(); // bounded memory; re-describing is idempotent
     this.written.add(key);
     return true;
-  }
-
-  /** Forget per-graph bookkeeping of a finished workflow execution. */
-  release(g: NamedNode): void {
-    const prefix = `${g.value} `;
-    for (const key of this.written) if (key.startsWith(prefix)) this.written.delete(key);
   }
 }

@@ -14,7 +14,8 @@ import { writeFacts, type FactContext } from './values.js';
  *
  * Retrospective provenance per execution: its class, the plan it executes, start/end times,
  * duration, status, nesting (`provml:partOf`), agent, environment and code, and the values it used
- * and generated (see values.ts). Each workflow execution writes into its own named graph.
+ * and generated (see values.ts). Each workflow execution writes into its own named graph; nodes
+ * shared across runs (plans, data, environment, code) are described once in the shared graph.
  */
 
 const { quad } = DataFactory;
@@ -56,7 +57,7 @@ export class Recorder {
 
   constructor(options: RecorderOptions = {}) {
     this.mint = new IriMinter(options.base);
-    this.plans = new ProspectiveWriter(this.mint);
+    this.plans = new ProspectiveWriter(this.mint, iri(this.mint.sharedGraph()));
     this.files = options.files === false ? undefined : new FileInspector(options.files ?? {});
     this.withEnvironment = options.environment ?? true;
   }
@@ -77,7 +78,7 @@ export class Recorder {
     const g = iri(this.mint.graph(e.root));
     const exec = iri(this.mint.execution(e.id));
     this.open.set(e.id, { at: e.at, kind: e.kind, spec: e.spec });
-    this.plans.ensurePlan(e.spec, g, out);
+    this.plans.ensurePlan(e.spec, out);
     out.push(quad(exec, iri(RDF.type), iri(EXECUTION_CLASS[e.kind]), g));
     out.push(quad(exec, iri(PROVML.executes), iri(this.plans.planIri(e.spec)), g));
     out.push(quad(exec, iri(PROV.startedAtTime), dateTime(e.at), g));
@@ -102,10 +103,7 @@ export class Recorder {
     if (opened) out.push(quad(exec, iri(PROVML.durationMs), double(Math.max(0, e.at - opened.at)), g));
     if (e.error) out.push(quad(exec, iri(PROVML.errorMessage), str(`${e.error.name}: ${e.error.message}`), g));
     if (e.facts) writeFacts(this.factContext(e.id, e.kind, opened?.spec ?? '', exec, g, files), e.facts, out);
-    if (e.kind === 'workflow') {
-      this.learningRoots.delete(e.root);
-      this.plans.release(g);
-    }
+    if (e.kind === 'workflow') this.learningRoots.delete(e.root);
   }
 
   private factContext(id: string, kind: ActivityKind, spec: string, exec: NamedNode, g: NamedNode, files: Map<string, FileFacts>): FactContext {
@@ -119,28 +117,29 @@ export class Recorder {
     if (!this.withEnvironment) return;
     this.context ??= Promise.all([describeEnvironment(), describeSource()]).then(([env, source]) => ({ env, ...(source ? { source } : {}) }));
     const { env, source } = await this.context;
+    const shared = this.plans.shared;
     if (env) {
       const node = iri(this.mint.digestOf('environment', JSON.stringify(env)));
       out.push(quad(exec, iri(PROVML.executedIn), node, g));
-      if (this.plans.once(g, node.value)) {
-        out.push(quad(node, iri(RDF.type), iri(PROVML.Environment), g));
-        out.push(quad(node, iri(PROVML.runtime), str(env.runtime), g));
-        out.push(quad(node, iri(PROVML.operatingSystem), str(env.operatingSystem), g));
-        out.push(quad(node, iri(PROVML.hostName), str(env.hostName), g));
-        out.push(quad(node, iri(PROVML.cpuCount), integer(env.cpuCount), g));
-        for (const p of env.packages) out.push(quad(node, iri(PROVML.packageVersion), str(p), g));
+      if (this.plans.once(node.value)) {
+        out.push(quad(node, iri(RDF.type), iri(PROVML.Environment), shared));
+        out.push(quad(node, iri(PROVML.runtime), str(env.runtime), shared));
+        out.push(quad(node, iri(PROVML.operatingSystem), str(env.operatingSystem), shared));
+        out.push(quad(node, iri(PROVML.hostName), str(env.hostName), shared));
+        out.push(quad(node, iri(PROVML.cpuCount), integer(env.cpuCount), shared));
+        for (const p of env.packages) out.push(quad(node, iri(PROVML.packageVersion), str(p), shared));
       }
     }
     if (source) {
       const node = iri(this.mint.digestOf('code', `${source.storageUrl}\n${source.checksum ?? ''}\n${source.commit ?? ''}`));
       out.push(quad(exec, iri(PROVML.usedCode), node, g));
-      if (this.plans.once(g, node.value)) {
-        out.push(quad(node, iri(RDF.type), iri(PROVML.SourceCode), g));
-        out.push(quad(node, iri(PROVML.storageUrl), anyURI(source.storageUrl), g));
-        if (source.checksum) out.push(quad(node, iri(PROVML.checksum), str(source.checksum), g));
-        if (source.checksum) out.push(quad(node, iri(PROVML.checksumAlgorithm), str('sha256'), g));
-        if (source.commit) out.push(quad(node, iri(PROVML.codeCommit), str(source.commit), g));
-        if (source.repository) out.push(quad(node, iri(PROVML.codeRepository), anyURI(source.repository), g));
+      if (this.plans.once(node.value)) {
+        out.push(quad(node, iri(RDF.type), iri(PROVML.SourceCode), shared));
+        out.push(quad(node, iri(PROVML.storageUrl), anyURI(source.storageUrl), shared));
+        if (source.checksum) out.push(quad(node, iri(PROVML.checksum), str(source.checksum), shared));
+        if (source.checksum) out.push(quad(node, iri(PROVML.checksumAlgorithm), str('sha256'), shared));
+        if (source.commit) out.push(quad(node, iri(PROVML.codeCommit), str(source.commit), shared));
+        if (source.repository) out.push(quad(node, iri(PROVML.codeRepository), anyURI(source.repository), shared));
       }
     }
   }

@@ -88,7 +88,7 @@ function writeScalar(ctx: FactContext, f: Fact, out: Quad[]): NamedNode {
   const numericMeasure = f.role === 'measure' && typeof f.value === 'number';
   const cls = f.role === 'measure' && !numericMeasure ? PROVML.AttributeValue : (SCALAR_CLASS[f.role] ?? PROVML.AttributeValue);
   const node = iri(ctx.mint.value(ctx.id, f.role, f.name));
-  const attr = ctx.plans.ensureAttribute(ctx.spec, f.role, f.name, g, out);
+  const attr = ctx.plans.ensureAttribute(ctx.spec, f.role, f.name, out);
   out.push(quad(node, iri(RDF.type), iri(cls), g));
   out.push(quad(node, iri(MLS.hasValue), valueLiteral(f.value), g));
   out.push(quad(node, iri(PROVML.valueOf), attr, g));
@@ -107,15 +107,17 @@ function writeData(ctx: FactContext, role: ValueRole, ref: DataRefSummary, out: 
       : ctx.kind === 'stage' && role === 'input'
         ? PROVML.LearningDatasetReferenceValue
         : PROVML.DataReferenceValue;
-  out.push(quad(node, iri(RDF.type), iri(cls), g));
-  if (ctx.plans.once(g, `${node.value} ${cls}`)) {
-    out.push(quad(node, iri(PROVML.storageUrl), anyURI(facts.storageUrl), g));
-    if (facts.checksum) out.push(quad(node, iri(PROVML.checksum), str(facts.checksum), g));
-    if (facts.checksumAlgorithm) out.push(quad(node, iri(PROVML.checksumAlgorithm), str(facts.checksumAlgorithm), g));
-    if (facts.byteSize !== undefined) out.push(quad(node, iri(PROVML.byteSize), long(facts.byteSize), g));
-    if (facts.lastModified) out.push(quad(node, iri(PROVML.lastModified), dateLiteral(facts.lastModified), g));
-    if (facts.mediaType) out.push(quad(node, iri(PROVML.mediaType), str(facts.mediaType), g));
-    if (ref.version) out.push(quad(node, iri(PROVML.version), str(ref.version), g));
+  // The data node is shared by every run that touches the same content: described in the shared graph.
+  const shared = ctx.plans.shared;
+  if (ctx.plans.once(`${node.value} ${cls}`)) {
+    out.push(quad(node, iri(RDF.type), iri(cls), shared));
+    out.push(quad(node, iri(PROVML.storageUrl), anyURI(facts.storageUrl), shared));
+    if (facts.checksum) out.push(quad(node, iri(PROVML.checksum), str(facts.checksum), shared));
+    if (facts.checksumAlgorithm) out.push(quad(node, iri(PROVML.checksumAlgorithm), str(facts.checksumAlgorithm), shared));
+    if (facts.byteSize !== undefined) out.push(quad(node, iri(PROVML.byteSize), long(facts.byteSize), shared));
+    if (facts.lastModified) out.push(quad(node, iri(PROVML.lastModified), dateLiteral(facts.lastModified), shared));
+    if (facts.mediaType) out.push(quad(node, iri(PROVML.mediaType), str(facts.mediaType), shared));
+    if (ref.version) out.push(quad(node, iri(PROVML.version), str(ref.version), shared));
   }
   if (USED.has(role)) out.push(quad(exec, iri(PROV.used), node, g));
   else out.push(quad(node, iri(PROV.wasGeneratedBy), exec, g));

@@ -38,10 +38,14 @@ describe('Recorder: events → PROV-ML quads', () => {
     const quads = await new Recorder({ environment: true }).record(events);
     const store = new Store(quads);
 
-    // No blank nodes anywhere, and everything in one named graph (one workflow execution).
+    // No blank nodes anywhere; executions in the run's graph, shared nodes in the shared graph.
     for (const q of quads) for (const t of [q.subject, q.predicate, q.object, q.graph]) expect(t.termType).not.toBe('BlankNode');
     const graphs = new Set(quads.map((q) => q.graph.value));
-    expect(graphs.size).toBe(1);
+    expect(graphs.size).toBe(2);
+    expect(graphs).toContain('urn:provml:graph:shared');
+    const runGraph = [...graphs].find((g) => g !== 'urn:provml:graph:shared')!;
+    for (const s of store.getSubjects(RDF.type, PROVML.EpochExecution, null)) expect(store.getQuads(s, RDF.type, null, runGraph)).toHaveLength(1);
+    for (const s of store.getSubjects(RDF.type, PROVML.Workflow, null)) expect(store.getQuads(s, null, null, runGraph)).toHaveLength(0);
 
     const report = await validateDataset(quads);
     expect(report.results).toEqual([]);
@@ -128,10 +132,13 @@ describe('Recorder: events → PROV-ML quads', () => {
     expect(usedNode).toBe(producedNode);
     expect(one(b, usedNode!, PROVML.checksum)?.value).toMatch(/^[0-9a-f]{64}$/);
     expect(one(b, usedNode!, PROVML.byteSize)?.value).toBe('8');
-    // Different graphs: one per workflow execution.
-    const ga = new Set(a.getGraphs(null, null, null).map((g) => g.value));
-    const gb = new Set(b.getGraphs(null, null, null).map((g) => g.value));
-    expect([...ga].some((g) => gb.has(g))).toBe(false);
+    // Different run graphs, one per workflow execution; the file is described in the shared graph.
+    const runGraphs = (st: Store) => st.getGraphs(null, null, null).map((g) => g.value).filter((g) => !g.endsWith(':graph:shared'));
+    expect(runGraphs(a)).toHaveLength(1);
+    expect(runGraphs(b)).toHaveLength(1);
+    expect(runGraphs(a)[0]).not.toBe(runGraphs(b)[0]);
+    expect(b.getQuads(usedNode!, PROVML.checksum, null, 'urn:provml:graph:shared')).toHaveLength(1);
+    expect(b.getQuads(null, PROV.used, usedNode!, runGraphs(b)[0]!)).toHaveLength(1);
   });
 
   it('is deterministic: recording the same events twice yields the same quads (idempotent inserts)', async () => {
