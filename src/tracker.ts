@@ -161,11 +161,6 @@ export class ProvML implements EventEmitterLike {
     return current;
   }
 
-  /** IRI minting of this tracker (e.g. `prov.iris.graph(runId)` names a run's named graph). */
-  get iris(): Recorder['mint'] {
-    return this.#recorder.mint;
-  }
-
   /**
    * Resolves when every event captured before the call is stored, journaled or counted dropped.
    * Never rejects.

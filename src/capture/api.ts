@@ -261,6 +261,8 @@ function start(kind: Exclude<ActivityKind, 'workflow'>, opts: StartOptions = {})
  *   function clean(src: string, threshold: number) { return ref('out/clean.csv'); });
  * clean('raw.csv', 0.5);
  * ```
+ *
+ * @typeParam F - the wrapped function's type, preserved for callers.
  */
 export function tracked<F extends (...args: any[]) => any>(
   kind: Exclude<ActivityKind, 'workflow' | 'stage'>,

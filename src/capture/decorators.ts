@@ -14,7 +14,15 @@ import type { CaptureOptions, IterationOptions, StageOptions, WorkflowOptions } 
 import { compilePlan, compileWorkflow, configError, type Plan } from './plan.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-type AnyMethod = (this: any, ...args: any[]) => any;
+/**
+ * Any method a capture decorator can wrap.
+ *
+ * @example
+ * ```ts
+ * const m: AnyMethod = function (this: unknown, x: number) { return x; };
+ * ```
+ */
+export type AnyMethod = (this: any, ...args: any[]) => any;
 
 /**
  * A method decorator usable with standard (TC39) and legacy (`experimentalDecorators`) semantics.
@@ -124,7 +132,7 @@ function methodDecorator(decorator: string, kind: ActivityKind, opts: object | u
  * - each call of the entry method named by `run` (or decorated with {@link WorkflowRun}); or,
  * - for decorated methods called *outside* any workflow execution, an implicit execution per
  *   instance, started by the first such call and ended by {@link endWorkflow}`(instance)` or by the
- *   tracker's shutdown ({@link endOpenWorkflows}).
+ *   tracker's shutdown (`ProvML.shutdown()` ends them).
  *
  * Decorated methods called while another execution is active (e.g. from the entry method, even
  * across `await`) nest under it. Classes without `@Workflow` behave the same, with an implicit

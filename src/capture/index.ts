@@ -40,5 +40,6 @@ export {
   type CaptureClassDecorator,
   type CaptureMetadata,
   type CaptureMethodDecorator,
+  type AnyMethod,
 } from './decorators.js';
 export { track, tracked, type Execution, type StartOptions, type TrackOptions } from './api.js';

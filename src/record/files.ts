@@ -19,7 +19,7 @@ export interface FileFacts {
   mediaType?: string;
 }
 
-/** Options for {@link FileInspector}. */
+/** Options of file inspection for data references: hashing on/off and the largest file hashed. */
 export interface FileInspectorOptions {
   /** Hash files up to this many bytes (larger ones get size and mtime only). Default 1 GiB. */
   maxHashBytes?: number;

@@ -7,6 +7,7 @@
  * ```
  */
 export interface TransportLogger {
+  /** Receives one human-readable warning (never contains credentials). */
   warn(message: string): void;
 }
 

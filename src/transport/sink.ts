@@ -5,7 +5,7 @@ import { Parser, Writer } from 'n3';
  * A batch of PROV-ML quads ready for a sink. Built in the background by `record/` from a batch of
  * capture events. Every node is an IRI (no blank nodes), so writing a batch twice is harmless.
  *
- * Build one with {@link createQuadBatch}: its `nquads` text (and, for batches read back from a
+ * Build one with `createQuadBatch`: its `nquads` text (and, for batches read back from a
  * journal, its `quads`) is computed once, lazily, and shared by all sinks.
  *
  * @example
@@ -78,7 +78,7 @@ export function parseNQuads(text: string): Quad[] {
 }
 
 /**
- * What {@link createQuadBatch} needs: the quads, their N-Quads text, or both.
+ * What `createQuadBatch` needs: the quads, their N-Quads text, or both.
  *
  * @example
  * ```ts
