@@ -7,6 +7,7 @@ export default defineConfig({
     index: 'src/index.ts',
     vocab: 'src/vocab.ts',
     model: 'src/model.ts',
+    query: 'src/query/index.ts',
     validate: 'src/validate/index.ts',
   },
   format: ['esm', 'cjs'],

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProvML } from '../../../src/index.js';
+import { listRuns, runDatasets, runEpochs, runHyperparameters } from '../../../src/query/index.js';
 import { validateDataset } from '../../../src/validate/index.js';
 import type { SeismicTraining } from './fixture.js';
 
@@ -143,6 +144,21 @@ export function trainingSuite(flavour: 'legacy' | 'tc39', Training: Ctor, flavou
       expect(quads.length).toBeGreaterThan(200);
       const report = await validateDataset(quads);
       expect(report.results).toEqual([]);
+    });
+
+    it('reads the run back through provml/query', async () => {
+      const runs = await listRuns(prov.store!);
+      const learning = runs.filter((r) => r.learning);
+      expect(learning).toHaveLength(1);
+      expect(learning[0]).toMatchObject({ workflow: 'seismic-training', status: 'completed', persona: 'ml-engineer' });
+      const run = learning[0]!.run;
+      const epochs = await runEpochs(prov.store!, run);
+      expect(epochs.map((e) => [e.epoch, e.batches, e.stageType])).toEqual([[0, 5, 'training'], [1, 5, 'training'], [2, 5, 'training']]);
+      expect(epochs.map((e) => e.measures.loss)).toEqual(training.epochLosses);
+      expect((await runHyperparameters(prov.store!, run)).map((h) => `${h.name}=${h.value}`)).toEqual(['batchSize=32', 'epochs=3', 'lr=0.05']);
+      const data = await runDatasets(prov.store!, run);
+      expect(data.filter((d) => d.role === 'used').map((d) => d.storageUrl)).toEqual([`file://${join(dir, 'tiles-64.csv')}`]);
+      expect(data.filter((d) => d.role === 'generated' && d.kind === 'EpochExecution')).toHaveLength(3);
     });
 
     it('accounts for every captured event', () => {
