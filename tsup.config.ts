@@ -9,13 +9,16 @@ export default defineConfig({
     model: 'src/model.ts',
     query: 'src/query/index.ts',
     validate: 'src/validate/index.ts',
+    tfjs: 'src/tfjs.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,
   clean: true,
   target: 'node20',
-  splitting: false,
+  // Shared chunks, in ESM and CJS alike: capture keeps process-wide state (the activity context,
+  // the default tracker), so `provml` and `provml/tfjs` must load one copy of it, not one each.
+  splitting: true,
   // import.meta.url in CJS output (the validator locates the packaged shapes with it).
   shims: true,
 });
