@@ -10,6 +10,7 @@ export default defineConfig({
     query: 'src/query/index.ts',
     validate: 'src/validate/index.ts',
     tfjs: 'src/tfjs.ts',
+    cli: 'src/cli.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
