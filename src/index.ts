@@ -76,7 +76,7 @@ export { EmbeddedStore, type EmbeddedStoreOptions } from './store/embedded.js';
 export type { Bindings, QueryOptions, SparqlEndpoint } from './store/endpoint.js';
 export { InMemorySink } from './transport/sinks/in-memory.js';
 export type { QuadBatch, Sink } from './transport/sink.js';
-export type { TransportErrorContext } from './transport/options.js';
+export type { TransportErrorContext, TransportStats } from './transport/options.js';
 export type { TransportLogger } from './transport/logger.js';
 export type { FullQueuePolicy } from './transport/queue.js';
 export type { JournalDurability } from './transport/journal.js';

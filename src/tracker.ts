@@ -3,7 +3,7 @@ import type { FileInspectorOptions } from './record/files.js';
 import { Recorder } from './record/recorder.js';
 import { EmbeddedStore } from './store/embedded.js';
 import type { JournalDurability } from './transport/journal.js';
-import type { TransportErrorContext, TransportOptions } from './transport/options.js';
+import type { TransportErrorContext, TransportOptions, TransportStats } from './transport/options.js';
 import { Transport } from './transport/pipeline.js';
 import type { FullQueuePolicy } from './transport/queue.js';
 import type { Sink } from './transport/sink.js';
@@ -66,17 +66,15 @@ export interface ProvMLOptions {
   installExitHooks?: boolean;
 }
 
-/** Counters of a tracker: every captured event ends up sent, journaled or dropped. */
-export interface ProvMLStats {
-  captured: number;
-  recorded: number;
-  sent: number;
-  journaled: number;
-  dropped: number;
-  retried: number;
-  failedBatches: number;
-  queueLength: number;
-}
+/**
+ * Counters of a tracker: every captured event ends up sent, journaled or dropped.
+ *
+ * @example
+ * ```ts
+ * const { captured, sent, journaled, dropped }: ProvMLStats = prov.stats();
+ * ```
+ */
+export type ProvMLStats = TransportStats;
 
 let current: ProvML | undefined;
 
@@ -196,7 +194,8 @@ export class ProvML implements EventEmitterLike {
   }
 
   /**
-   * Counters: captured, recorded, sent, journaled, dropped, retried, failed batches, queue length.
+   * Counters: captured, recorded, sent, journaled, dropped, retried, failed batches, queue length
+   * and the most events ever held in memory.
    *
    * @example
    * ```ts
@@ -204,17 +203,7 @@ export class ProvML implements EventEmitterLike {
    * ```
    */
   stats(): ProvMLStats {
-    const s = this.#transport.stats();
-    return {
-      captured: s.captured,
-      recorded: s.recorded,
-      sent: s.sent,
-      journaled: s.journaled,
-      dropped: s.dropped,
-      retried: s.retried,
-      failedBatches: s.failedBatches,
-      queueLength: s.queueLength,
-    };
+    return this.#transport.stats();
   }
 }
 
