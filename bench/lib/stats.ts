@@ -1,0 +1,39 @@
+/** Small statistics and formatting helpers for the benchmarks. */
+
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Round to `digits` significant-ish decimals for the JSON line. */
+export function round(x: number, digits = 1): number {
+  if (!Number.isFinite(x)) return x;
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+export function fmtNs(ns: number): string {
+  return Number.isFinite(ns) ? `${ns.toFixed(1)} ns` : String(ns);
+}
+
+export function fmtRate(perS: number): string {
+  if (!Number.isFinite(perS)) return String(perS);
+  if (perS >= 1e6) return `${(perS / 1e6).toFixed(2)} M/s`;
+  if (perS >= 1e3) return `${(perS / 1e3).toFixed(1)} k/s`;
+  return `${perS.toFixed(0)} /s`;
+}
+
+/** Yield one macrotask turn (lets setImmediate-scheduled background work and its microtasks run). */
+export function yieldTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Print a two-column (or more) table to stderr. */
+export function table(title: string, rows: Array<[string, ...string[]]>): void {
+  const widths: number[] = [];
+  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
+  const lines = rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
+  process.stderr.write(`\n${title}\n${'-'.repeat(Math.max(title.length, ...lines.map((l) => l.length)))}\n${lines.join('\n')}\n`);
+}
