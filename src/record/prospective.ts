@@ -1,9 +1,7 @@
-import { DataFactory } from 'n3';
-import type { NamedNode, Quad, Quad_Object } from '@rdfjs/types';
 import type { ActivityKind, SpecEvent, StageType, ValueRole } from '../capture/events.js';
 import { PROVML, RDF } from '../generated/vocab.js';
 import type { IriMinter } from './iri.js';
-import { iri, str } from './terms.js';
+import { iri, str, type NQuadsOut, type NTerm } from './terms.js';
 
 /**
  * Prospective provenance (ProvLake's design): the structure of a workflow — its transformations,
@@ -16,7 +14,8 @@ import { iri, str } from './terms.js';
  * per run and multiply join rows and counts. Run graphs hold the executions and their links.
  */
 
-const { quad } = DataFactory;
+const TYPE = iri(RDF.type);
+const NAME = iri(PROVML.name);
 
 /** PROV-ML class of a plan, by activity kind. Epochs and batches execute a plain transformation plan. */
 const PLAN_CLASS: Record<ActivityKind, string> = {
@@ -66,7 +65,7 @@ export class ProspectiveWriter {
   constructor(
     private readonly mint: IriMinter,
     /** The graph shared nodes are described in. */
-    readonly shared: NamedNode,
+    readonly shared: NTerm,
   ) {}
 
   /** Remember a specification; it is written into each graph that executes it. */
@@ -100,86 +99,82 @@ export class ProspectiveWriter {
   }
 
   /** Describe the plan of `specKey` (and its workflow's node) in the shared graph, once. */
-  ensurePlan(specKey: string, out: Quad[]): void {
+  ensurePlan(specKey: string, out: NQuadsOut): void {
     const g = this.shared;
     const planIri = this.planIri(specKey);
     if (!this.once(planIri)) return;
     const spec = this.specs.get(specKey);
     const plan = iri(planIri);
     const kind: ActivityKind = spec?.kind ?? 'transformation';
-    out.push(quad(plan, iri(RDF.type), iri(PLAN_CLASS[kind]), g));
-    out.push(quad(plan, iri(PROVML.name), str(spec?.name ?? specKey), g));
+    out.add(plan, TYPE, iri(PLAN_CLASS[kind]), g);
+    out.add(plan, NAME, str(spec?.name ?? specKey), g);
     if (kind === 'workflow') {
-      if (spec) this.workflowFacts(spec, plan, g, out);
+      if (spec) this.workflowFacts(spec, plan, out);
       return;
     }
     const wfKey = spec?.workflow;
     const wfIri = wfKey && this.specs.has(wfKey) ? this.planIri(wfKey) : this.mint.workflow(this.workflowName(specKey));
     if (wfKey && this.specs.has(wfKey)) this.ensurePlan(wfKey, out);
     else if (this.once(wfIri)) {
-      out.push(quad(iri(wfIri), iri(RDF.type), iri(PROVML.Workflow), g));
-      out.push(quad(iri(wfIri), iri(PROVML.name), str(this.workflowName(specKey)), g));
+      out.add(iri(wfIri), TYPE, iri(PROVML.Workflow), g);
+      out.add(iri(wfIri), NAME, str(this.workflowName(specKey)), g);
     }
-    out.push(quad(iri(wfIri), iri(PROVML.hasDataTransformation), plan, g));
-    if (kind === 'stage' && spec?.stageType) {
-      out.push(quad(plan, iri(PROVML.hasStageType), iri(STAGE_TYPE[spec.stageType]), g));
-    }
+    out.add(iri(wfIri), iri(PROVML.hasDataTransformation), plan, g);
+    if (kind === 'stage' && spec?.stageType) out.add(plan, iri(PROVML.hasStageType), iri(STAGE_TYPE[spec.stageType]), g);
     if (spec?.algorithm) this.named(plan, PROVML.usesAlgorithm, 'algorithm', PROVML.Algorithm, spec.algorithm, g, out);
     for (const a of spec?.attributes ?? []) {
       const attr = this.ensureAttribute(specKey, a.role, a.name, out);
-      out.push(quad(plan, iri(a.direction === 'in' ? PROVML.hasInput : PROVML.hasOutput), attr, g));
+      out.add(plan, iri(a.direction === 'in' ? PROVML.hasInput : PROVML.hasOutput), attr, g);
     }
   }
 
   /** Describe an attribute node in the shared graph once and return it. */
-  ensureAttribute(specKey: string, role: ValueRole, name: string, out: Quad[]): NamedNode {
-    const g = this.shared;
+  ensureAttribute(specKey: string, role: ValueRole, name: string, out: NQuadsOut): NTerm {
     const attrIri = this.attributeIri(specKey, role, name);
     const attr = iri(attrIri);
     if (this.once(attrIri)) {
       const kind = this.specs.get(specKey)?.kind ?? 'transformation';
-      out.push(quad(attr, iri(RDF.type), iri(attributeClass(role, kind)), g));
-      out.push(quad(attr, iri(PROVML.name), str(name), g));
+      out.add(attr, TYPE, iri(attributeClass(role, kind)), this.shared);
+      out.add(attr, NAME, str(name), this.shared);
     }
     return attr;
   }
 
   /** Study, experiment, task and software of a workflow. */
-  private workflowFacts(spec: SpecEvent, plan: NamedNode, g: NamedNode, out: Quad[]): void {
-    if (spec.experiment) {
-      const exp = this.named(plan, PROVML.inExperiment, 'experiment', PROVML.Experiment, spec.experiment, g, out);
-      if (spec.study) this.named(exp, PROVML.inStudy, 'study', PROVML.Study, spec.study, g, out);
-    } else if (spec.study) {
+  private workflowFacts(spec: SpecEvent, plan: NTerm, out: NQuadsOut): void {
+    const g = this.shared;
+    if (spec.experiment || spec.study) {
       // A study with no experiment: an experiment named after the workflow keeps the chain intact.
-      const exp = this.named(plan, PROVML.inExperiment, 'experiment', PROVML.Experiment, spec.name, g, out);
-      this.named(exp, PROVML.inStudy, 'study', PROVML.Study, spec.study, g, out);
+      const exp = this.named(plan, PROVML.inExperiment, 'experiment', PROVML.Experiment, spec.experiment ?? spec.name, g, out);
+      if (spec.study) this.named(exp, PROVML.inStudy, 'study', PROVML.Study, spec.study, g, out);
     }
     if (spec.task) this.named(plan, PROVML.addressesTask, 'task', PROVML.LearningTask, spec.task, g, out);
     if (spec.software) {
-      const sw = iri(this.mint.named('software', spec.software));
-      if (this.once(sw.value)) {
-        out.push(quad(sw, iri(RDF.type), iri(PROVML.Software), g));
-        out.push(quad(sw, iri(PROVML.name), str(spec.software), g));
+      const swIri = this.mint.named('software', spec.software);
+      if (this.once(swIri)) {
+        out.add(iri(swIri), TYPE, iri(PROVML.Software), g);
+        out.add(iri(swIri), NAME, str(spec.software), g);
       }
     }
   }
 
   /** A named shared node (study, experiment, persona…), linked from `subject` in graph `g`. */
   named(
-    subject: NamedNode,
+    subject: NTerm,
     predicate: string,
     kind: 'study' | 'experiment' | 'persona' | 'task' | 'algorithm' | 'software',
     cls: string,
     name: string,
-    g: NamedNode,
-    out: Quad[],
-  ): NamedNode {
-    const node = iri(this.mint.named(kind, name));
-    if (this.once(node.value)) {
-      out.push(quad(node, iri(RDF.type), iri(cls), this.shared));
-      out.push(quad(node, iri(PROVML.name), str(name), this.shared));
+    g: NTerm,
+    out: NQuadsOut,
+  ): NTerm {
+    const nodeIri = this.mint.named(kind, name);
+    const node = iri(nodeIri);
+    if (this.once(nodeIri)) {
+      out.add(node, TYPE, iri(cls), this.shared);
+      out.add(node, NAME, str(name), this.shared);
     }
-    out.push(quad(subject, iri(predicate), node as Quad_Object, g));
+    out.add(subject, iri(predicate), node, g);
     return node;
   }
 

@@ -1,12 +1,10 @@
-import { DataFactory } from 'n3';
-import type { NamedNode, Quad } from '@rdfjs/types';
 import type { ActivityKind, CaptureEvent, EndEvent, Fact, StartEvent } from '../capture/events.js';
 import { PROV, PROVML, RDF } from '../generated/vocab.js';
 import { describeEnvironment, describeSource, type EnvironmentFacts, type SourceFacts } from './environment.js';
 import { FileInspector, type FileFacts, type FileInspectorOptions } from './files.js';
 import { IriMinter } from './iri.js';
 import { ProspectiveWriter } from './prospective.js';
-import { anyURI, dateTime, double, integer, iri, str } from './terms.js';
+import { anyURI, dateTime, double, integer, iri, NQuadsOut, str, type NTerm } from './terms.js';
 import { writeFacts, type FactContext } from './values.js';
 
 /**
@@ -18,16 +16,30 @@ import { writeFacts, type FactContext } from './values.js';
  * shared across runs (plans, data, environment, code) are described once in the shared graph.
  */
 
-const { quad } = DataFactory;
-
-const EXECUTION_CLASS: Record<ActivityKind, string> = {
-  workflow: PROVML.WorkflowExecution,
-  transformation: PROVML.DataTransformationExecution,
-  featureExtraction: PROVML.FeatureExtractionExecution,
-  stage: PROVML.LearningStageExecution,
-  epoch: PROVML.EpochExecution,
-  batch: PROVML.BatchExecution,
+const EXECUTION_CLASS: Record<ActivityKind, NTerm> = {
+  workflow: iri(PROVML.WorkflowExecution),
+  transformation: iri(PROVML.DataTransformationExecution),
+  featureExtraction: iri(PROVML.FeatureExtractionExecution),
+  stage: iri(PROVML.LearningStageExecution),
+  epoch: iri(PROVML.EpochExecution),
+  batch: iri(PROVML.BatchExecution),
 };
+const TYPE = iri(RDF.type);
+const EXECUTES = iri(PROVML.executes);
+const STARTED = iri(PROV.startedAtTime);
+const ENDED = iri(PROV.endedAtTime);
+const PART_OF = iri(PROVML.partOf);
+const INDEX = iri(PROVML.iterationIndex);
+const STATUS = iri(PROVML.status);
+const DURATION = iri(PROVML.durationMs);
+const COMPLETED = str('completed');
+const FAILED = str('failed');
+
+/** One recorded batch: N-Quads text and its number of quads. */
+export interface RecordedBatch {
+  nquads: string;
+  count: number;
+}
 
 /** Options of the record step. */
 export interface RecorderOptions {
@@ -62,56 +74,62 @@ export class Recorder {
     this.withEnvironment = options.environment ?? true;
   }
 
-  /** Map a batch of events to quads. Never rejects on odd input: unknown ids are recorded as seen. */
-  async record(events: readonly CaptureEvent[]): Promise<Quad[]> {
+  /**
+   * Map a batch of events to N-Quads. Never rejects on odd input: an end without a start is
+   * recorded without duration.
+   */
+  async record(events: readonly CaptureEvent[]): Promise<RecordedBatch> {
     const files = await this.inspectFiles(events);
-    const out: Quad[] = [];
+    const out = new NQuadsOut();
     for (const e of events) {
       if (e.t === 'spec') this.plans.define(e);
-      else if (e.t === 'start') await this.start(e, files, out);
-      else this.end(e, files, out);
+      else if (e.t === 'start') {
+        if (e.kind === 'workflow') await this.workflowContext(e, out);
+        this.start(e, files, out);
+      } else this.end(e, files, out);
     }
-    return out;
+    return { nquads: out.text, count: out.count };
   }
 
-  private async start(e: StartEvent, files: Map<string, FileFacts>, out: Quad[]): Promise<void> {
+  private start(e: StartEvent, files: Map<string, FileFacts>, out: NQuadsOut): void {
     const g = iri(this.mint.graph(e.root));
     const exec = iri(this.mint.execution(e.id));
     this.open.set(e.id, { at: e.at, kind: e.kind, spec: e.spec });
     this.plans.ensurePlan(e.spec, out);
-    out.push(quad(exec, iri(RDF.type), iri(EXECUTION_CLASS[e.kind]), g));
-    out.push(quad(exec, iri(PROVML.executes), iri(this.plans.planIri(e.spec)), g));
-    out.push(quad(exec, iri(PROV.startedAtTime), dateTime(e.at), g));
-    if (e.parent !== undefined) out.push(quad(exec, iri(PROVML.partOf), iri(this.mint.execution(e.parent)), g));
-    if (e.index !== undefined) out.push(quad(exec, iri(PROVML.iterationIndex), integer(e.index), g));
+    out.add(exec, TYPE, EXECUTION_CLASS[e.kind], g);
+    out.add(exec, EXECUTES, iri(this.plans.planIri(e.spec)), g);
+    out.add(exec, STARTED, dateTime(e.at), g);
+    if (e.parent !== undefined) out.add(exec, PART_OF, iri(this.mint.execution(e.parent)), g);
+    if (e.index !== undefined) out.add(exec, INDEX, integer(e.index), g);
     if (e.kind === 'stage' && !this.learningRoots.has(e.root)) {
       // A workflow execution containing a learning stage is a learning process execution (mls:Run).
       this.learningRoots.add(e.root);
-      out.push(quad(iri(this.mint.execution(e.root)), iri(RDF.type), iri(PROVML.LearningProcessExecution), g));
+      out.add(iri(this.mint.execution(e.root)), TYPE, iri(PROVML.LearningProcessExecution), g);
     }
-    if (e.kind === 'workflow') await this.workflowContext(e, exec, g, out);
     if (e.facts) writeFacts(this.factContext(e.id, e.kind, e.spec, exec, g, files), e.facts, out);
   }
 
-  private end(e: EndEvent, files: Map<string, FileFacts>, out: Quad[]): void {
+  private end(e: EndEvent, files: Map<string, FileFacts>, out: NQuadsOut): void {
     const g = iri(this.mint.graph(e.root));
     const exec = iri(this.mint.execution(e.id));
     const opened = this.open.get(e.id);
     this.open.delete(e.id);
-    out.push(quad(exec, iri(PROV.endedAtTime), dateTime(e.at), g));
-    out.push(quad(exec, iri(PROVML.status), str(e.error ? 'failed' : 'completed'), g));
-    if (opened) out.push(quad(exec, iri(PROVML.durationMs), double(Math.max(0, e.at - opened.at)), g));
-    if (e.error) out.push(quad(exec, iri(PROVML.errorMessage), str(`${e.error.name}: ${e.error.message}`), g));
+    out.add(exec, ENDED, dateTime(e.at), g);
+    out.add(exec, STATUS, e.error ? FAILED : COMPLETED, g);
+    if (opened) out.add(exec, DURATION, double(Math.max(0, e.at - opened.at)), g);
+    if (e.error) out.add(exec, iri(PROVML.errorMessage), str(`${e.error.name}: ${e.error.message}`), g);
     if (e.facts) writeFacts(this.factContext(e.id, e.kind, opened?.spec ?? '', exec, g, files), e.facts, out);
     if (e.kind === 'workflow') this.learningRoots.delete(e.root);
   }
 
-  private factContext(id: string, kind: ActivityKind, spec: string, exec: NamedNode, g: NamedNode, files: Map<string, FileFacts>): FactContext {
+  private factContext(id: string, kind: ActivityKind, spec: string, exec: NTerm, g: NTerm, files: Map<string, FileFacts>): FactContext {
     return { id, kind, spec, exec, g, files, mint: this.mint, plans: this.plans };
   }
 
   /** Agent, environment and code of a workflow execution. */
-  private async workflowContext(e: StartEvent, exec: NamedNode, g: NamedNode, out: Quad[]): Promise<void> {
+  private async workflowContext(e: StartEvent, out: NQuadsOut): Promise<void> {
+    const g = iri(this.mint.graph(e.root));
+    const exec = iri(this.mint.execution(e.id));
     const spec = this.plans.spec(e.spec);
     if (spec?.persona) this.plans.named(exec, PROV.wasAssociatedWith, 'persona', PROVML.Persona, spec.persona, g, out);
     if (!this.withEnvironment) return;
@@ -119,27 +137,29 @@ export class Recorder {
     const { env, source } = await this.context;
     const shared = this.plans.shared;
     if (env) {
-      const node = iri(this.mint.digestOf('environment', JSON.stringify(env)));
-      out.push(quad(exec, iri(PROVML.executedIn), node, g));
-      if (this.plans.once(node.value)) {
-        out.push(quad(node, iri(RDF.type), iri(PROVML.Environment), shared));
-        out.push(quad(node, iri(PROVML.runtime), str(env.runtime), shared));
-        out.push(quad(node, iri(PROVML.operatingSystem), str(env.operatingSystem), shared));
-        out.push(quad(node, iri(PROVML.hostName), str(env.hostName), shared));
-        out.push(quad(node, iri(PROVML.cpuCount), integer(env.cpuCount), shared));
-        for (const p of env.packages) out.push(quad(node, iri(PROVML.packageVersion), str(p), shared));
+      const nodeIri = this.mint.digestOf('environment', JSON.stringify(env));
+      const node = iri(nodeIri);
+      out.add(exec, iri(PROVML.executedIn), node, g);
+      if (this.plans.once(nodeIri)) {
+        out.add(node, TYPE, iri(PROVML.Environment), shared);
+        out.add(node, iri(PROVML.runtime), str(env.runtime), shared);
+        out.add(node, iri(PROVML.operatingSystem), str(env.operatingSystem), shared);
+        out.add(node, iri(PROVML.hostName), str(env.hostName), shared);
+        out.add(node, iri(PROVML.cpuCount), integer(env.cpuCount), shared);
+        for (const p of env.packages) out.add(node, iri(PROVML.packageVersion), str(p), shared);
       }
     }
     if (source) {
-      const node = iri(this.mint.digestOf('code', `${source.storageUrl}\n${source.checksum ?? ''}\n${source.commit ?? ''}`));
-      out.push(quad(exec, iri(PROVML.usedCode), node, g));
-      if (this.plans.once(node.value)) {
-        out.push(quad(node, iri(RDF.type), iri(PROVML.SourceCode), shared));
-        out.push(quad(node, iri(PROVML.storageUrl), anyURI(source.storageUrl), shared));
-        if (source.checksum) out.push(quad(node, iri(PROVML.checksum), str(source.checksum), shared));
-        if (source.checksum) out.push(quad(node, iri(PROVML.checksumAlgorithm), str('sha256'), shared));
-        if (source.commit) out.push(quad(node, iri(PROVML.codeCommit), str(source.commit), shared));
-        if (source.repository) out.push(quad(node, iri(PROVML.codeRepository), anyURI(source.repository), shared));
+      const nodeIri = this.mint.digestOf('code', `${source.storageUrl}\n${source.checksum ?? ''}\n${source.commit ?? ''}`);
+      const node = iri(nodeIri);
+      out.add(exec, iri(PROVML.usedCode), node, g);
+      if (this.plans.once(nodeIri)) {
+        out.add(node, TYPE, iri(PROVML.SourceCode), shared);
+        out.add(node, iri(PROVML.storageUrl), anyURI(source.storageUrl), shared);
+        if (source.checksum) out.add(node, iri(PROVML.checksum), str(source.checksum), shared);
+        if (source.checksum) out.add(node, iri(PROVML.checksumAlgorithm), str('sha256'), shared);
+        if (source.commit) out.add(node, iri(PROVML.codeCommit), str(source.commit), shared);
+        if (source.repository) out.add(node, iri(PROVML.codeRepository), anyURI(source.repository), shared);
       }
     }
   }

@@ -1,11 +1,9 @@
-import { DataFactory } from 'n3';
-import type { NamedNode, Quad } from '@rdfjs/types';
 import type { ActivityKind, DataRefSummary, Fact, ValueRole, ValueSummary } from '../capture/events.js';
 import { MLS, PROV, PROVML, RDF } from '../generated/vocab.js';
 import type { FileFacts } from './files.js';
 import type { IriMinter } from './iri.js';
 import type { ProspectiveWriter } from './prospective.js';
-import { anyURI, dateLiteral, iri, long, str, valueLiteral } from './terms.js';
+import { anyURI, dateLiteral, iri, long, str, valueLiteral, type NQuadsOut, type NTerm } from './terms.js';
 
 /**
  * Values an execution used or generated (retrospective entities):
@@ -25,41 +23,46 @@ import { anyURI, dateLiteral, iri, long, str, valueLiteral } from './terms.js';
  * references get content-derived IRIs (shared across workflows) and carry the file facts.
  */
 
-const { quad } = DataFactory;
+const TYPE = iri(RDF.type);
+const USED_P = iri(PROV.used);
+const GENERATED_BY = iri(PROV.wasGeneratedBy);
+const HAS_VALUE = iri(MLS.hasValue);
+const VALUE_OF = iri(PROVML.valueOf);
 
 /** What writeFacts needs to know about the execution the facts belong to. */
 export interface FactContext {
   id: string;
   kind: ActivityKind;
   spec: string;
-  exec: NamedNode;
-  g: NamedNode;
+  exec: NTerm;
+  g: NTerm;
   files: Map<string, FileFacts>;
   mint: IriMinter;
   plans: ProspectiveWriter;
 }
 
-const SCALAR_CLASS: Partial<Record<ValueRole, string>> = {
-  parameter: PROVML.ParameterValue,
-  hyperparameter: PROVML.LearningHyperParameterSetting,
-  measure: PROVML.ModelEvaluation,
-  modelHyperparameter: PROVML.ModelHyperParameterValue,
-  characteristic: PROVML.DatasetCharacteristicValue,
-  attribute: PROVML.AttributeValue,
-  input: PROVML.AttributeValue,
-  output: PROVML.AttributeValue,
-  model: PROVML.AttributeValue,
+const SCALAR_CLASS: Record<ValueRole, NTerm> = {
+  parameter: iri(PROVML.ParameterValue),
+  hyperparameter: iri(PROVML.LearningHyperParameterSetting),
+  measure: iri(PROVML.ModelEvaluation),
+  modelHyperparameter: iri(PROVML.ModelHyperParameterValue),
+  characteristic: iri(PROVML.DatasetCharacteristicValue),
+  attribute: iri(PROVML.AttributeValue),
+  input: iri(PROVML.AttributeValue),
+  output: iri(PROVML.AttributeValue),
+  model: iri(PROVML.AttributeValue),
 };
+const ATTRIBUTE_VALUE = iri(PROVML.AttributeValue);
 
 const USED: ReadonlySet<ValueRole> = new Set(['parameter', 'hyperparameter', 'input']);
 
 /** Append the quads of `facts` (all from one event) to `out`. */
-export function writeFacts(ctx: FactContext, facts: readonly Fact[], out: Quad[]): void {
-  let model: NamedNode | undefined;
-  let dataset: NamedNode | undefined;
-  const evaluations: NamedNode[] = [];
-  const describesModel: NamedNode[] = [];
-  const describesData: NamedNode[] = [];
+export function writeFacts(ctx: FactContext, facts: readonly Fact[], out: NQuadsOut): void {
+  let model: NTerm | undefined;
+  let dataset: NTerm | undefined;
+  let evaluations: NTerm[] | undefined;
+  let describesModel: NTerm[] | undefined;
+  let describesData: NTerm[] | undefined;
 
   for (const f of facts) {
     const ref = asRef(f.value);
@@ -70,37 +73,38 @@ export function writeFacts(ctx: FactContext, facts: readonly Fact[], out: Quad[]
       continue;
     }
     const node = writeScalar(ctx, f, out);
-    if (f.role === 'measure' && typeof f.value === 'number') evaluations.push(node);
-    else if (f.role === 'modelHyperparameter') describesModel.push(node);
-    else if (f.role === 'characteristic') describesData.push(node);
+    if (f.role === 'measure' && typeof f.value === 'number') (evaluations ??= []).push(node);
+    else if (f.role === 'modelHyperparameter') (describesModel ??= []).push(node);
+    else if (f.role === 'characteristic') (describesData ??= []).push(node);
   }
   // Links inside one event: evaluations and model hyperparameters describe the model it saved;
   // dataset characteristics describe the dataset it used or produced.
   if (model) {
-    for (const ev of evaluations) out.push(quad(ev, iri(PROVML.evaluatesModel), model, ctx.g));
-    for (const mh of describesModel) out.push(quad(mh, iri(PROVML.characterizes), model, ctx.g));
+    for (const ev of evaluations ?? []) out.add(ev, iri(PROVML.evaluatesModel), model, ctx.g);
+    for (const mh of describesModel ?? []) out.add(mh, iri(PROVML.characterizes), model, ctx.g);
   }
-  if (dataset) for (const dc of describesData) out.push(quad(dc, iri(PROVML.characterizes), dataset, ctx.g));
+  if (dataset) for (const dc of describesData ?? []) out.add(dc, iri(PROVML.characterizes), dataset, ctx.g);
 }
 
-function writeScalar(ctx: FactContext, f: Fact, out: Quad[]): NamedNode {
+function writeScalar(ctx: FactContext, f: Fact, out: NQuadsOut): NTerm {
   const { g, exec } = ctx;
   const numericMeasure = f.role === 'measure' && typeof f.value === 'number';
-  const cls = f.role === 'measure' && !numericMeasure ? PROVML.AttributeValue : (SCALAR_CLASS[f.role] ?? PROVML.AttributeValue);
+  const cls = f.role === 'measure' && !numericMeasure ? ATTRIBUTE_VALUE : SCALAR_CLASS[f.role];
   const node = iri(ctx.mint.value(ctx.id, f.role, f.name));
   const attr = ctx.plans.ensureAttribute(ctx.spec, f.role, f.name, out);
-  out.push(quad(node, iri(RDF.type), iri(cls), g));
-  out.push(quad(node, iri(MLS.hasValue), valueLiteral(f.value), g));
-  out.push(quad(node, iri(PROVML.valueOf), attr, g));
-  if (USED.has(f.role)) out.push(quad(exec, iri(PROV.used), node, g));
-  else out.push(quad(node, iri(PROV.wasGeneratedBy), exec, g));
+  out.add(node, TYPE, cls, g);
+  out.add(node, HAS_VALUE, valueLiteral(f.value), g);
+  out.add(node, VALUE_OF, attr, g);
+  if (USED.has(f.role)) out.add(exec, USED_P, node, g);
+  else out.add(node, GENERATED_BY, exec, g);
   return node;
 }
 
-function writeData(ctx: FactContext, role: ValueRole, ref: DataRefSummary, out: Quad[]): NamedNode {
+function writeData(ctx: FactContext, role: ValueRole, ref: DataRefSummary, out: NQuadsOut): NTerm {
   const { g, exec } = ctx;
   const facts = ctx.files.get(ref.uri) ?? { storageUrl: ref.uri };
-  const node = iri(ctx.mint.data(facts.storageUrl, facts.checksum));
+  const nodeIri = ctx.mint.data(facts.storageUrl, facts.checksum);
+  const node = iri(nodeIri);
   const cls =
     role === 'model'
       ? PROVML.ModelReferenceValue
@@ -109,18 +113,18 @@ function writeData(ctx: FactContext, role: ValueRole, ref: DataRefSummary, out: 
         : PROVML.DataReferenceValue;
   // The data node is shared by every run that touches the same content: described in the shared graph.
   const shared = ctx.plans.shared;
-  if (ctx.plans.once(`${node.value} ${cls}`)) {
-    out.push(quad(node, iri(RDF.type), iri(cls), shared));
-    out.push(quad(node, iri(PROVML.storageUrl), anyURI(facts.storageUrl), shared));
-    if (facts.checksum) out.push(quad(node, iri(PROVML.checksum), str(facts.checksum), shared));
-    if (facts.checksumAlgorithm) out.push(quad(node, iri(PROVML.checksumAlgorithm), str(facts.checksumAlgorithm), shared));
-    if (facts.byteSize !== undefined) out.push(quad(node, iri(PROVML.byteSize), long(facts.byteSize), shared));
-    if (facts.lastModified) out.push(quad(node, iri(PROVML.lastModified), dateLiteral(facts.lastModified), shared));
-    if (facts.mediaType) out.push(quad(node, iri(PROVML.mediaType), str(facts.mediaType), shared));
-    if (ref.version) out.push(quad(node, iri(PROVML.version), str(ref.version), shared));
+  if (ctx.plans.once(`${nodeIri} ${cls}`)) {
+    out.add(node, TYPE, iri(cls), shared);
+    out.add(node, iri(PROVML.storageUrl), anyURI(facts.storageUrl), shared);
+    if (facts.checksum) out.add(node, iri(PROVML.checksum), str(facts.checksum), shared);
+    if (facts.checksumAlgorithm) out.add(node, iri(PROVML.checksumAlgorithm), str(facts.checksumAlgorithm), shared);
+    if (facts.byteSize !== undefined) out.add(node, iri(PROVML.byteSize), long(facts.byteSize), shared);
+    if (facts.lastModified) out.add(node, iri(PROVML.lastModified), dateLiteral(facts.lastModified), shared);
+    if (facts.mediaType) out.add(node, iri(PROVML.mediaType), str(facts.mediaType), shared);
+    if (ref.version) out.add(node, iri(PROVML.version), str(ref.version), shared);
   }
-  if (USED.has(role)) out.push(quad(exec, iri(PROV.used), node, g));
-  else out.push(quad(node, iri(PROV.wasGeneratedBy), exec, g));
+  if (USED.has(role)) out.add(exec, USED_P, node, g);
+  else out.add(node, GENERATED_BY, exec, g);
   return node;
 }
 

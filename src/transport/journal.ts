@@ -66,7 +66,7 @@ const HEADER = /^# provml batch seq=(\d+) quads=(\d+) events=(\d+) bytes=(\d+)\s
  */
 export function formatBatchHeader(batch: QuadBatch): string {
   const bytes = Buffer.byteLength(batch.nquads, 'utf8');
-  return `# provml batch seq=${batch.seq} quads=${batch.quads.length} events=${batch.events} bytes=${bytes}\n`;
+  return `# provml batch seq=${batch.seq} quads=${batch.size} events=${batch.events} bytes=${bytes}\n`;
 }
 
 /**
@@ -401,7 +401,7 @@ export async function replayJournal(
       sidecar ??= openAppendSync(sentSidecarPath(path));
       writeAllSync(sidecar, Buffer.from(`${batch.seq}\n`));
       result.sent++;
-      result.quads += batch.quads.length;
+      result.quads += batch.size;
     }
     await sink.flush?.();
   } finally {

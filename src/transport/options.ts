@@ -19,7 +19,18 @@ import type { Sink } from './sink.js';
  * const recorder: BatchRecorder = (events) => rec.record(events);
  * ```
  */
-export type BatchRecorder = (events: readonly CaptureEvent[]) => Quad[] | Promise<Quad[]>;
+export type BatchRecorder = (events: readonly CaptureEvent[]) => RecorderOutput | Promise<RecorderOutput>;
+
+/**
+ * What a recorder returns: RDF/JS quads, or N-Quads text with its quad count (the record layer's
+ * fast path: no per-quad objects; sinks that want quads parse the text lazily).
+ *
+ * @example
+ * ```ts
+ * const out: RecorderOutput = { nquads: '<urn:a> <urn:p> <urn:b> <urn:g> .\n', count: 1 };
+ * ```
+ */
+export type RecorderOutput = Quad[] | { nquads: string; count: number };
 
 /**
  * Where an error happened, passed to `onError` with the error itself.

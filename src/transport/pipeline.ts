@@ -1,10 +1,10 @@
-import type { Quad } from '@rdfjs/types';
 import type { CaptureEvent } from '../capture/events.js';
 import { deliverBatch, type DeliveryContext } from './delivery.js';
 import { registerExitFlush } from './exit-hooks.js';
 import { Journal } from './journal.js';
 import {
   resolveTransportOptions,
+  type RecorderOutput,
   type ResolvedTransportOptions,
   type TransportErrorContext,
   type TransportOptions,
@@ -344,7 +344,7 @@ export class Transport {
     return out;
   }
 
-  async #recordRest(events: CaptureEvent[], i: number, pending: Promise<Quad[]>, out: QuadBatch[]): Promise<QuadBatch[]> {
+  async #recordRest(events: CaptureEvent[], i: number, pending: Promise<RecorderOutput>, out: QuadBatch[]): Promise<QuadBatch[]> {
     const bs = this.options.batchSize;
     for (;;) {
       const n = Math.min(bs, events.length - i);
@@ -363,10 +363,13 @@ export class Transport {
     }
   }
 
-  #accept(n: number, quads: Quad[], out: QuadBatch[]): void {
-    if (!Array.isArray(quads)) throw new TypeError('recorder did not return an array of quads');
+  #accept(n: number, recorded: RecorderOutput, out: QuadBatch[]): void {
+    const seq = ++this.#seq;
+    if (Array.isArray(recorded)) out.push(createQuadBatch({ seq, events: n, quads: recorded }));
+    else if (recorded && typeof recorded.nquads === 'string' && Number.isInteger(recorded.count)) {
+      out.push(createQuadBatch({ seq, events: n, nquads: recorded.nquads, size: recorded.count }));
+    } else throw new TypeError('recorder returned neither quads nor { nquads, count }');
     this.#c.recorded += n;
-    out.push(createQuadBatch({ seq: ++this.#seq, events: n, quads }));
   }
 
   #recordFailed(err: unknown, n: number): void {

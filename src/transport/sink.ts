@@ -22,6 +22,8 @@ export interface QuadBatch {
   readonly quads: readonly Quad[];
   /** The same quads as N-Quads text (computed once, lazily, and shared by all sinks). */
   readonly nquads: string;
+  /** Number of quads (known without parsing the text). */
+  readonly size: number;
 }
 
 /**
@@ -90,6 +92,8 @@ export interface QuadBatchInit {
   events: number;
   quads?: readonly Quad[];
   nquads?: string;
+  /** Quad count of `nquads` when only the text is given (counted from its lines otherwise). */
+  size?: number;
 }
 
 class LazyQuadBatch implements QuadBatch {
@@ -97,13 +101,19 @@ class LazyQuadBatch implements QuadBatch {
   readonly events: number;
   #quads: readonly Quad[] | undefined;
   #nquads: string | undefined;
+  #size: number | undefined;
 
   constructor(init: QuadBatchInit) {
     this.seq = init.seq;
     this.events = init.events;
     this.#quads = init.quads;
     this.#nquads = init.nquads;
+    this.#size = init.quads?.length ?? init.size;
     if (this.#quads === undefined && this.#nquads === undefined) this.#quads = [];
+  }
+
+  get size(): number {
+    return (this.#size ??= this.#quads?.length ?? countLines(this.#nquads ?? ''));
   }
 
   get quads(): readonly Quad[] {
@@ -113,6 +123,13 @@ class LazyQuadBatch implements QuadBatch {
   get nquads(): string {
     return (this.#nquads ??= toNQuads(this.#quads ?? []));
   }
+}
+
+/** Quad lines in N-Quads text: non-empty lines that are not comments. */
+function countLines(text: string): number {
+  let n = 0;
+  for (const line of text.split('\n')) if (line.length > 0 && !line.startsWith('#')) n++;
+  return n;
 }
 
 /**

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { ref, track, type CaptureEvent, type EventEmitterLike } from '../../../src/capture/index.js';
 import { MLS, PROV, PROVML, RDF } from '../../../src/generated/vocab.js';
 import { Recorder } from '../../../src/record/recorder.js';
+import { parseNQuads } from '../../../src/transport/sink.js';
 import { validateDataset } from '../../../src/validate/index.js';
 import { Trainer } from '../capture/fixtures.js';
 
@@ -29,13 +30,21 @@ async function capture(run: (em: Collect) => unknown): Promise<CaptureEvent[]> {
   return em.events;
 }
 
+/** Record and parse back: the recorder's N-Quads text must be valid N-Quads. */
+async function recordQuads(rec: Recorder, events: CaptureEvent[]): Promise<Quad[]> {
+  const { nquads, count } = await rec.record(events);
+  const quads = parseNQuads(nquads);
+  expect(quads).toHaveLength(count);
+  return quads;
+}
+
 const ofType = (store: Store, cls: string) => store.getSubjects(RDF.type, cls, null).map((t) => t.value);
 const one = (store: Store, s: Term | string, p: string): Term | undefined => store.getObjects(s, p, null)[0];
 
 describe('Recorder: events → PROV-ML quads', () => {
   it('records a decorated training as a conforming PROV-ML graph with the right structure', async () => {
     const events = await capture(() => new Trainer().main(0.01));
-    const quads = await new Recorder({ environment: true }).record(events);
+    const quads = await recordQuads(new Recorder({ environment: true }), events);
     const store = new Store(quads);
 
     // No blank nodes anywhere; executions in the run's graph, shared nodes in the shared graph.
@@ -109,7 +118,7 @@ describe('Recorder: events → PROV-ML quads', () => {
         await expect(track.transformation('t', async () => Promise.reject(boom))).rejects.toBe(boom);
       });
     });
-    const store = new Store(await new Recorder({ environment: false }).record(events));
+    const store = new Store(await recordQuads(new Recorder({ environment: false }), events));
     const [t] = ofType(store, PROVML.DataTransformationExecution);
     expect(one(store, t!, PROVML.status)?.value).toBe('failed');
     expect(one(store, t!, PROVML.errorMessage)?.value).toBe('RangeError: bad shape');
@@ -124,8 +133,8 @@ describe('Recorder: events → PROV-ML quads', () => {
     const consume = await capture(() =>
       track.workflow('training', () => track.stage('training', { inputs: { train: ref(file) } }, () => 1)),
     );
-    const a = new Store(await new Recorder().record(produce));
-    const b = new Store(await new Recorder().record(consume));
+    const a = new Store(await recordQuads(new Recorder(), produce));
+    const b = new Store(await recordQuads(new Recorder(), consume));
     const producedNode = ofType(a, PROVML.DataReferenceValue)[0];
     const usedNode = ofType(b, PROVML.LearningDatasetReferenceValue)[0];
     expect(producedNode).toBeDefined();
@@ -144,9 +153,19 @@ describe('Recorder: events → PROV-ML quads', () => {
   it('is deterministic: recording the same events twice yields the same quads (idempotent inserts)', async () => {
     const events = await capture(() => new Trainer().main(0.1));
     const key = (qs: Quad[]) => new Set(qs.map((q) => `${q.subject.value} ${q.predicate.value} ${q.object.value} ${q.graph.value}`));
-    const first = key(await new Recorder({ environment: false }).record(events));
-    const second = key(await new Recorder({ environment: false }).record(events));
+    const first = key(await recordQuads(new Recorder({ environment: false }), events));
+    const second = key(await recordQuads(new Recorder({ environment: false }), events));
     expect(second).toEqual(first);
+  });
+
+  it('writes hostile strings as literals that parse back unchanged', async () => {
+    const hostile = ['a "quoted" \\ value', 'line1\nline2\r\t', 'nul\u0000byte', '"""triple"""', '> ; DROP ALL', '}', 'emoji 🧪 ünïcode', '\u007f'];
+    const events = await capture(() =>
+      track.workflow('w', () => track.transformation('t', { params: Object.fromEntries(hostile.map((h, i) => [`p${i}`, h])) }, () => 1)),
+    );
+    const store = new Store(await recordQuads(new Recorder({ environment: false }), events));
+    const values = ofType(store, PROVML.ParameterValue).map((v) => one(store, v, MLS.hasValue)!.value);
+    expect(values.sort()).toEqual([...hostile].sort());
   });
 
   it('rejects an invalid IRI base with a message naming it', () => {

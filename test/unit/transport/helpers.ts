@@ -27,7 +27,7 @@ export function fakeQuads(events: readonly CaptureEvent[]): Quad[] {
 }
 
 /** {@link fakeQuads} as the transport's recorder. */
-export const fakeRecorder: BatchRecorder = fakeQuads;
+export const fakeRecorder: (events: readonly CaptureEvent[]) => Quad[] = fakeQuads;
 
 /** A start event with a unique id `e<i>` in run `root`. */
 export function start(i: number, root = 'r1'): CaptureEvent {
