@@ -74,9 +74,18 @@ function digest(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 32);
 }
 
+// Names repeat endlessly (the same measure on every batch): encoded segments are memoised.
+const segments = new Map<string, string>();
+
 /** Percent-encode a name so it is a safe IRI segment (`:` and `/` included). */
 function seg(name: string): string {
-  return encodeURIComponent(name).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  let out = segments.get(name);
+  if (out === undefined) {
+    out = encodeURIComponent(name).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    if (segments.size >= 10_000) segments.clear();
+    segments.set(name, out);
+  }
+  return out;
 }
 
 function assertBase(base: string): void {

@@ -68,9 +68,13 @@ export class ProspectiveWriter {
     readonly shared: NTerm,
   ) {}
 
-  /** Remember a specification; it is written into each graph that executes it. */
+  /** Plan IRI per spec key (names are percent-encoded once, not per event). */
+  private readonly planIris = new Map<string, string>();
+
+  /** Remember a specification; it is described in the shared graph when first executed. */
   define(spec: SpecEvent): void {
     this.specs.set(spec.spec, spec);
+    this.planIris.clear(); // a workflow spec may rename its plans' workflow
   }
 
   spec(key: string): SpecEvent | undefined {
@@ -88,9 +92,13 @@ export class ProspectiveWriter {
 
   /** The plan IRI a spec's executions `provml:executes`. */
   planIri(key: string): string {
-    const spec = this.specs.get(key);
-    if (spec?.kind === 'workflow') return this.mint.workflow(spec.name);
-    return this.mint.plan(this.workflowName(key), spec?.name ?? key);
+    let out = this.planIris.get(key);
+    if (out === undefined) {
+      const spec = this.specs.get(key);
+      out = spec?.kind === 'workflow' ? this.mint.workflow(spec.name) : this.mint.plan(this.workflowName(key), spec?.name ?? key);
+      this.planIris.set(key, out);
+    }
+    return out;
   }
 
   /** IRI of an attribute of a plan (declared or first seen in a fact). */
