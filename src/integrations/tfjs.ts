@@ -89,11 +89,17 @@ export interface ProvmlCallbackOptions {
  * ```
  */
 export interface ProvmlCallback {
+  /** tf.js calls it when `fit` starts: opens the learning stage execution. */
   onTrainBegin(logs?: FitLogs): void;
+  /** tf.js calls it when an epoch starts: opens the epoch execution. */
   onEpochBegin(epoch: number, logs?: FitLogs): void;
+  /** tf.js calls it when a batch starts: opens the batch execution. */
   onBatchBegin(batch: number, logs?: FitLogs): void;
+  /** tf.js calls it when a batch ends: closes the batch with its numeric logs as measures. */
   onBatchEnd(batch: number, logs?: FitLogs): void;
+  /** tf.js calls it when an epoch ends: closes the epoch with its logs (and the saved model, if any). */
   onEpochEnd(epoch: number, logs?: FitLogs): void | Promise<void>;
+  /** tf.js calls it when `fit` ends: closes the learning stage execution. */
   onTrainEnd(logs?: FitLogs): void;
   /** End the open batch, epoch and stage executions as failed with `error`. Never throws. */
   fail(error: unknown): void;
@@ -111,7 +117,12 @@ export interface ProvmlCallback {
  * ```
  */
 export interface FitModel {
-  readonly optimizer?: { getClassName?(): string; getConfig?(): Readonly<Record<string, unknown>> } | null;
+  readonly optimizer?: {
+    /** The optimizer's class name, e.g. `'Adam'` (recorded as the `optimizer` hyperparameter). */
+    getClassName?(): string;
+    /** The optimizer's config; its numeric and boolean entries are recorded as hyperparameters. */
+    getConfig?(): Readonly<Record<string, unknown>>;
+  } | null;
 }
 
 /** What tf.js's `CustomCallback` (the `this` of the hooks) exposes: the fit params (tf.js 4). */
