@@ -7,7 +7,7 @@
 
 import { basename } from 'node:path';
 import { now } from './clock.js';
-import { als, Frame, type ExecutionInfo } from './context.js';
+import { als, Frame, restoreStore, type ExecutionInfo } from './context.js';
 import { getDefaultEmitter, type EventEmitterLike } from './emitter.js';
 import { begin, execute, fail, finish, implicitWorkflow, runFrame, startWorkflow } from './engine.js';
 import type { ActivityKind, AttributeSpec, Fact, StageType, ValueRole } from './events.js';
@@ -71,7 +71,8 @@ export interface StartOptions extends TrackOptions {
 }
 
 /**
- * A running execution started with {@link track}`.start`; end it exactly once.
+ * A running execution started with {@link track}`.start`; end it exactly once. Its methods are
+ * ordinary methods: call them on the handle (`e.end()`), or bind them before passing them around.
  *
  * @example
  * ```ts
@@ -140,12 +141,19 @@ function planFor(kind: ActivityKind, name: string, opts: TrackOptions & { stage?
   return plan;
 }
 
+const IN_ENTRIES = Object.entries(IN_ROLES) as ReadonlyArray<[keyof typeof IN_ROLES, ValueRole]>;
+
 function startFacts(opts: TrackOptions): Fact[] | undefined {
   let facts: Fact[] | undefined;
-  for (const [k, role] of Object.entries(IN_ROLES)) {
-    const rec = (opts as Record<string, Readonly<Record<string, unknown>> | undefined>)[k];
+  for (let i = 0; i < IN_ENTRIES.length; i++) {
+    const [k, role] = IN_ENTRIES[i]!;
+    const rec = opts[k];
     if (rec === undefined) continue;
-    for (const [name, v] of Object.entries(rec)) if (v !== undefined) (facts ??= []).push({ role, name, value: summarize(v) });
+    for (const name in rec) {
+      if (!Object.prototype.hasOwnProperty.call(rec, name)) continue;
+      const v = rec[name];
+      if (v !== undefined) (facts ??= []).push({ role, name, value: summarize(v) });
+    }
   }
   return facts;
 }
@@ -208,7 +216,7 @@ function* loop<T>(kind: 'epoch' | 'batch', source: Iterable<T> | number, opts: T
     }
   } finally {
     if (frame !== undefined) finish(frame, plan, undefined);
-    als.enterWith(prev as Frame);
+    restoreStore(prev);
   }
 }
 
@@ -235,19 +243,55 @@ const NOOP_EXECUTION: Execution = Object.freeze({
   run: <R>(fn: () => R): R => fn(),
 });
 
+/**
+ * A {@link track}`.start` handle: the frame's fields plus methods on the prototype (no per-call
+ * closures; not `Object.create(frame)`, which turns every frame into a prototype at microseconds
+ * a call).
+ */
+class Handle implements Execution {
+  readonly id: string;
+  readonly root: string;
+  readonly kind: ActivityKind;
+  readonly spec: string;
+  readonly workflowSpec: string | undefined;
+  readonly #frame: Frame;
+  readonly #plan: Plan;
+  constructor(frame: Frame, plan: Plan) {
+    this.id = frame.id;
+    this.root = frame.root;
+    this.kind = frame.kind;
+    this.spec = frame.spec;
+    this.workflowSpec = frame.workflowSpec;
+    this.#frame = frame;
+    this.#plan = plan;
+  }
+  /** The frame of an execution given as `parent`: a frame itself, a handle's, else `undefined`. */
+  static frameOf(p: ExecutionInfo | undefined): Frame | undefined {
+    if (p instanceof Frame) return p;
+    return p !== null && typeof p === 'object' && #frame in p ? p.#frame : undefined;
+  }
+  record(role: ValueRole, name: string, value: unknown): void {
+    (this.#frame.facts ??= []).push({ role, name, value: summarize(value) });
+  }
+  end(result?: unknown): void {
+    finish(this.#frame, this.#plan, result);
+  }
+  fail(err: unknown): void {
+    fail(this.#frame, err);
+  }
+  run<R>(fn: () => R): R {
+    return als.run(this.#frame, fn);
+  }
+}
+
 function start(kind: Exclude<ActivityKind, 'workflow'>, opts: StartOptions = {}): Execution {
   const em = opts.tracker ?? getDefaultEmitter();
   if (em.enabled === false) return NOOP_EXECUTION;
   const at = now();
-  const parent = opts.parent instanceof Frame ? opts.parent : parentOf(em, at);
+  const parent = Handle.frameOf(opts.parent) ?? parentOf(em, at);
   const plan = planFor(kind, opts.name ?? (kind === 'stage' ? opts.stage ?? 'stage' : kind), opts, parent);
   const frame = begin(plan, em, parent, NO_ARGS, at, opts.index, startFacts(opts));
-  return Object.assign(Object.create(frame) as Frame, {
-    record: (role: ValueRole, name: string, value: unknown) => void (frame.facts ??= []).push({ role, name, value: summarize(value) }),
-    end: (result?: unknown) => finish(frame, plan, result),
-    fail: (err: unknown) => fail(frame, err),
-    run: <R>(fn: () => R): R => als.run(frame, fn),
-  });
+  return new Handle(frame, plan);
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 
 import { now } from './clock.js';
-import { als, Frame } from './context.js';
+import { als, closeFrame, Frame } from './context.js';
 import { getDefaultEmitter, safeEmit, type EventEmitterLike } from './emitter.js';
 import type { Fact, SpecEvent } from './events.js';
 import { uuidv7 } from './ids.js';
@@ -28,7 +28,7 @@ export function workflowPlanFor(owner: object | undefined, className: string): W
     const wp = workflowPlans.get(owner) ?? implicitPlans.get(owner);
     if (wp) return wp;
   }
-  const wp: WorkflowPlan = { spec: className, name: className, info: {}, tracker: undefined, sent: new WeakSet(), last: undefined };
+  const wp: WorkflowPlan = { spec: className, name: className, info: {}, tracker: undefined, sent: new WeakSet(), gen: 0 };
   if (owner !== undefined) implicitPlans.set(owner, wp);
   return wp;
 }
@@ -60,9 +60,21 @@ export function resolvePlan(plan: Plan, self: unknown): void {
 // ---------------------------------------------------------------------------------------------
 // Spec events
 
+// The emitter of the latest spec check and a generation bumped whenever it changes (or is
+// released): `state.gen === specGen` then means "already checked against specEm", so the common
+// case is two comparisons, with no WeakSet lookup or WeakRef deref. Plans hold emitters only in
+// their WeakSet; this one strong slot is released when the emitter's open workflows are ended
+// (a tracker's shutdown), so a shut-down tracker and its store can be collected.
+let specEm: EventEmitterLike | undefined;
+let specGen = 1;
+
 function specOnce(state: SpecState, em: EventEmitterLike): boolean {
-  if (state.last === em) return false;
-  state.last = em;
+  if (em === specEm && state.gen === specGen) return false;
+  if (em !== specEm) {
+    specEm = em;
+    specGen++;
+  }
+  state.gen = specGen;
   if (state.sent.has(em)) return false;
   state.sent.add(em);
   return true;
@@ -135,7 +147,8 @@ export function endWorkflow(instance: object): boolean {
 
 /**
  * End every open implicit workflow execution (only those emitting into `emitter`, if given) and
- * return how many were ended. A tracker calls this in its `shutdown()` before flushing.
+ * return how many were ended. A tracker calls this in its `shutdown()` before flushing; capture's
+ * spec cache then lets go of that emitter, so a shut-down tracker can be garbage-collected.
  *
  * @example
  * ```ts
@@ -144,6 +157,10 @@ export function endWorkflow(instance: object): boolean {
  * ```
  */
 export function endOpenWorkflows(emitter?: EventEmitterLike): number {
+  if (emitter === undefined || emitter === specEm) {
+    specEm = undefined;
+    specGen++;
+  }
   const at = now();
   let n = 0;
   for (const ow of [...open]) {
@@ -271,8 +288,7 @@ function collectOuts(plan: Plan, result: unknown, extra: Fact[] | undefined): Fa
 }
 
 function endFrame(frame: Frame, at: number, facts: Fact[] | undefined, error: { name: string; message: string } | undefined): void {
-  if (frame.ended) return;
-  frame.ended = true;
+  if (!closeFrame(frame)) return;
   safeEmit(frame.emitter, { t: 'end', id: frame.id, kind: frame.kind, root: frame.root, at, facts, error });
 }
 

@@ -1,82 +1,72 @@
 /**
- * Fast UUIDv7 execution ids (RFC 9562): 48-bit Unix ms timestamp, version 7, 12-bit counter,
- * variant, 62 random bits.
+ * Fast UUIDv7 execution ids (RFC 9562): 48-bit Unix ms timestamp, version 7, then 50 random bits
+ * drawn once per process (a node id, RFC 9562 §6.4), then a 24-bit counter (§6.2 method 1):
  *
- * Ids are time-ordered and strictly increasing within a process (the 12-bit `rand_a` field is a
- * counter seeded randomly each millisecond, RFC 9562 §6.2 method 1; on overflow the timestamp is
- * advanced by one ms). The 62 `rand_b` bits come from `crypto.getRandomValues` on a pooled buffer
- * refilled every 512 ids, so ids minted in different processes or on different nodes do not
- * collide.
+ * ```
+ * tttttttt-tttt-7nnn-vnnn-nnnnnncccccc     t: ms timestamp   n: per-process random   v: variant+2 random bits   c: counter
+ * ```
+ *
+ * - **Time-ordered and strictly increasing within a process**: the node bits are constant, so ids
+ *   sort by (timestamp, counter). The counter is seeded randomly (22 bits) on each new millisecond;
+ *   on overflow (> 12 M ids in one ms) the timestamp is advanced by one ms. Timestamps earlier than
+ *   the last id's are clamped to it.
+ * - **Unique across processes and nodes**: each process (and each worker thread) draws its 50 node
+ *   bits from `crypto.randomFillSync` when this module loads.
+ * - **Cheap**: the first 33 characters (timestamp, node bits, counter high digits) are formatted once
+ *   per millisecond (or per 4096 ids) into one flat string; each id is that string plus a cached
+ *   3-digit tail, i.e. one small string allocation and no random draw per id.
  *
  * @module
  */
 
-// The id is written as ASCII into one reusable buffer and decoded once: a flat 36-char string.
-// (Concatenating 2-char pieces builds a rope of ~12 heap objects per id, which costs ~5x more once
-// ids are retained in queued events.)
+import { randomFillSync } from 'node:crypto';
+
+const HEX2: string[] = [];
+for (let i = 0; i < 256; i++) HEX2.push((i < 16 ? '0' : '') + i.toString(16));
+/** `000`…`fff`: the last three hex digits of an id. */
+const HEX3: string[] = [];
+for (let i = 0; i < 4096; i++) HEX3.push(HEX2[i >>> 8]!.slice(1) + HEX2[i & 0xff]!);
 const HEXC = new Uint8Array(512);
 for (let i = 0; i < 256; i++) {
-  const h = (i < 16 ? '0' : '') + i.toString(16);
-  HEXC[2 * i] = h.charCodeAt(0);
-  HEXC[2 * i + 1] = h.charCodeAt(1);
+  HEXC[2 * i] = HEX2[i]!.charCodeAt(0);
+  HEXC[2 * i + 1] = HEX2[i]!.charCodeAt(1);
 }
-const out = Buffer.alloc(36, 0x2d); // '-' at 8, 13, 18, 23 stays
 
-const POOL_SIZE = 4096;
-const pool = new Uint8Array(POOL_SIZE);
-let poolPos = POOL_SIZE;
+// The 33-character head `tttttttt-tttt-7nnn-vnnn-nnnnnnccc` is written as ASCII into one buffer
+// and decoded once per change: a flat string, so each id is a single cons of two flat strings.
+const HEAD = 33;
+const head = Buffer.alloc(HEAD, 0x2d); // '-' at 8, 13, 18, 23 stays
+{
+  const node = new Uint8Array(7);
+  randomFillSync(node);
+  head[14] = 0x37; // '7'
+  head[15] = HEXC[2 * (node[0]! & 0x0f) + 1]!; // 4 random bits (low digit of one byte)
+  hex(16, node[1]!); // 8
+  hex(19, 0x80 | (node[2]! & 0x3f)); // variant '10' + 6
+  hex(21, node[3]!); // 8
+  hex(24, node[4]!); // 8
+  hex(26, node[5]!); // 8
+  hex(28, node[6]!); // 8: 4 + 8 + 6 + 8 + 24 = 50 random bits
+}
 
+const SEEDS = new Uint32Array(256);
+let seedPos = SEEDS.length;
 let lastMs = -1;
 let counter = 0;
-
-function rand8(): number {
-  if (poolPos >= POOL_SIZE) {
-    crypto.getRandomValues(pool);
-    poolPos = 0;
-  }
-  return pool[poolPos++]!;
-}
+let prefix = '';
 
 function hex(at: number, byte: number): void {
-  out[at] = HEXC[2 * byte]!;
-  out[at + 1] = HEXC[2 * byte + 1]!;
+  head[at] = HEXC[2 * byte]!;
+  head[at + 1] = HEXC[2 * byte + 1]!;
 }
 
-/**
- * A new UUIDv7 text id (lower-case, 36 characters).
- *
- * @param ms - the timestamp to embed (wall-clock ms); pass the event time to avoid a second clock
- *   read. Defaults to `Date.now()`. Values earlier than the last id's timestamp are clamped so ids
- *   stay monotonic.
- * @example
- * ```ts
- * import { uuidv7, now } from 'provml';
- * const a = uuidv7(now());
- * const b = uuidv7();
- * a < b; // true: lexicographic order is creation order
- * ```
- */
-export function uuidv7(ms?: number): string {
-  let t = ms === undefined ? Date.now() : Math.floor(ms);
-  if (t > lastMs) {
-    lastMs = t;
-    // Random seed with the top bit clear: leaves >= 2048 increments before overflow.
-    counter = ((rand8() & 0x07) << 8) | rand8();
-    writeTime(t);
-  } else {
-    t = lastMs;
-    if (++counter > 0xfff) {
-      lastMs = ++t;
-      counter = 0;
-      writeTime(t);
-    }
+/** A random counter start with the top two bits clear: >= 12.5 M increments before overflow. */
+function seed(): number {
+  if (seedPos >= SEEDS.length) {
+    randomFillSync(SEEDS);
+    seedPos = 0;
   }
-  hex(14, 0x70 | (counter >>> 8));
-  hex(16, counter & 0xff);
-  hex(19, 0x80 | (rand8() & 0x3f));
-  hex(21, rand8());
-  for (let i = 24; i < 36; i += 2) hex(i, rand8());
-  return (out as unknown as { latin1Slice(start: number, end: number): string }).latin1Slice(0, 36);
+  return SEEDS[seedPos++]! & 0x3fffff;
 }
 
 function writeTime(t: number): void {
@@ -88,6 +78,44 @@ function writeTime(t: number): void {
   hex(6, hi & 0xff);
   hex(9, lo >>> 8);
   hex(11, lo & 0xff);
+}
+
+function writeHead(): void {
+  const hi = counter >>> 12;
+  head[30] = HEXC[2 * (hi >>> 8) + 1]!;
+  hex(31, hi & 0xff);
+  prefix = (head as unknown as { latin1Slice(start: number, end: number): string }).latin1Slice(0, HEAD);
+}
+
+/**
+ * A new UUIDv7 text id (lower-case, 36 characters).
+ *
+ * @param ms - the timestamp to embed (wall-clock ms); pass the event time to avoid a second clock
+ *   read. Defaults to `Date.now()` (also used for a negative or non-numeric `ms`). Values earlier
+ *   than the last id's timestamp are clamped so ids stay monotonic.
+ * @example
+ * ```ts
+ * import { uuidv7, now } from 'provml';
+ * const a = uuidv7(now());
+ * const b = uuidv7();
+ * a < b; // true: lexicographic order is creation order
+ * ```
+ */
+export function uuidv7(ms?: number): string {
+  const t = ms !== undefined && ms >= 0 ? Math.floor(ms) : Date.now();
+  if (t > lastMs) {
+    lastMs = t;
+    counter = seed();
+    writeTime(t);
+    writeHead();
+  } else if ((++counter & 0xfff) === 0) {
+    if (counter > 0xffffff) {
+      counter = seed();
+      writeTime(++lastMs);
+    }
+    writeHead();
+  }
+  return prefix + HEX3[counter & 0xfff]!;
 }
 
 /**

@@ -54,10 +54,13 @@ export interface OutGetter {
   readonly path: readonly string[] | undefined;
 }
 
-/** Tracks to which emitters a spec event was already sent. @internal */
+/**
+ * Tracks to which emitters a spec event was already sent (weakly: a plan never keeps a tracker and
+ * its store alive). `gen` caches the last check; see `specOnce` in the engine. @internal
+ */
 export interface SpecState {
   readonly sent: WeakSet<EventEmitterLike>;
-  last: EventEmitterLike | undefined;
+  gen: number;
 }
 
 /** Prospective description of a workflow (a class, or a `track.workflow` name). @internal */
@@ -279,7 +282,7 @@ export function compilePlan(
     owner: undefined,
     wrapper: undefined,
     sent: new WeakSet(),
-    last: undefined,
+    gen: 0,
   };
 }
 
@@ -307,6 +310,6 @@ export function compileWorkflow(site: Site, opts: Record<string, unknown> | unde
     info,
     tracker: o.tracker as EventEmitterLike | undefined,
     sent: new WeakSet(),
-    last: undefined,
+    gen: 0,
   };
 }

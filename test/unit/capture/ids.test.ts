@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { now, uuidv7, uuidv7Time } from '../../../src/capture/index.js';
 
 describe('uuidv7', () => {
@@ -18,6 +18,39 @@ describe('uuidv7', () => {
     const a = uuidv7(2e12).slice(19);
     const b = uuidv7(2e12 + 1).slice(19);
     expect(a).not.toBe(b);
+  });
+  test('per-process node bits, counter tail; another process (module instance) differs', async () => {
+    vi.resetModules();
+    const m1 = await import('../../../src/capture/ids.js');
+    vi.resetModules();
+    const m2 = await import('../../../src/capture/ids.js');
+    const t = 1_800_000_000_000;
+    const a = [m1.uuidv7(t), m1.uuidv7(t), m1.uuidv7(t + 5)];
+    const b = m2.uuidv7(t);
+    const node = (id: string): string => id.slice(15, 30);
+    expect(new Set(a.map(node)).size).toBe(1); // constant within a process
+    expect(node(b)).not.toBe(node(a[0]!)); // 50 random bits per process
+    expect(b).not.toBe(a[0]);
+    expect(parseInt(a[1]!.slice(30), 16)).toBe(parseInt(a[0]!.slice(30), 16) + 1); // 24-bit counter
+    expect(parseInt(a[0]!.slice(30), 16)).toBeLessThan(0x400000); // seeded with 22 random bits
+    for (const id of [...a, b]) expect(m1.uuidv7Time(id)).toBeGreaterThanOrEqual(t);
+  });
+  test('counter overflow advances the timestamp and stays ordered', async () => {
+    vi.resetModules();
+    const m = await import('../../../src/capture/ids.js');
+    const t = 1_900_000_000_000;
+    let prev = m.uuidv7(t);
+    const n = 0x1000000 - parseInt(prev.slice(30), 16) + 10; // past the 24-bit counter's end
+    let ok = true;
+    for (let i = 0; i < n; i++) {
+      const id = m.uuidv7(t);
+      ok &&= id > prev && id.length === 36;
+      prev = id;
+    }
+    expect(ok).toBe(true);
+    expect(m.uuidv7Time(prev)).toBe(t + 1);
+    expect(prev).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(m.uuidv7(NaN).length).toBe(36); // bad input falls back to Date.now(), clamped
   });
   test('the clock is wall-clock ms and monotonic', () => {
     const a = now();
