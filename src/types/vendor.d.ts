@@ -44,7 +44,8 @@ declare module 'shacl-engine' {
 
   export class Validator {
     constructor(shapes: DatasetCore, options: ValidatorOptions);
-    validate(data: { dataset: DatasetCore; terms?: Iterable<Term> }): Promise<ShaclReport>;
+    /** Without `shapes`, every shape runs on its targets; with `terms`, the given focus nodes replace the targets. */
+    validate(data: { dataset: DatasetCore; terms?: Iterable<Term> }, shapes?: ReadonlyArray<{ terms: Term[] }>): Promise<ShaclReport>;
   }
 }
 

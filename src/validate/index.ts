@@ -3,11 +3,21 @@
  *
  * @example
  * ```ts
- * import { validateDataset } from 'provml/validate';
- * const report = await validateDataset(quads);
- * console.log(report.conforms, report.countsByShape);
+ * import { validate } from 'provml/validate';
+ * const report = await validate('./provenance/run.nq', { extraShapes: './team-rules.ttl' });
+ * console.log(report.conforms, report.countsByShape, report.triples, report.durationMs);
  * ```
  * @module
  */
-export { validateDataset } from './validate.js';
-export type { ValidateOptions, ValidationReport, ValidationResult } from './validate.js';
+export { validate, validateDataset } from './validate.js';
+export type { ValidationPhase } from './validate.js';
+export { ValidationInputError } from './types.js';
+export type {
+  EndpointSource,
+  JournalSource,
+  ShapesInput,
+  ValidateOptions,
+  ValidationReport,
+  ValidationResult,
+  ValidationSource,
+} from './types.js';

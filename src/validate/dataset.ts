@@ -1,0 +1,163 @@
+import type { DatasetCore, Quad, Term } from '@rdfjs/types';
+import { DataFactory } from 'n3';
+
+const { quad: makeQuad, defaultGraph } = DataFactory;
+
+/**
+ * The identity key of an RDF term (IRIs as is, `_:b` blank nodes, `"v"@lang` / `"v"^^dt` literals).
+ *
+ * @example
+ * ```ts
+ * termKey(DataFactory.literal('1', DataFactory.namedNode(XSD + 'integer'))); // '"1"^^…#integer'
+ * ```
+ */
+export function termKey(t: Term): string {
+  switch (t.termType) {
+    case 'NamedNode':
+      return t.value;
+    case 'BlankNode':
+      return `_:${t.value}`;
+    case 'Literal':
+      return t.language ? `"${t.value}"@${t.language}` : `"${t.value}"^^${t.datatype.value}`;
+    case 'Variable':
+      return `?${t.value}`;
+    case 'DefaultGraph':
+      return '';
+    default:
+      return `<<${termKey(t.subject)} ${termKey(t.predicate)} ${termKey(t.object)}>>`;
+  }
+}
+
+const EMPTY: readonly Quad[] = [];
+
+/** A read-only dataset over an array of quads: what {@link IndexedDataset.match} returns. */
+class QuadList implements DatasetCore {
+  constructor(private readonly quads: readonly Quad[]) {}
+  get size(): number {
+    return this.quads.length;
+  }
+  [Symbol.iterator](): Iterator<Quad> {
+    return this.quads[Symbol.iterator]();
+  }
+  add(): this {
+    throw new TypeError('provml: match() results are read-only');
+  }
+  delete(): this {
+    throw new TypeError('provml: match() results are read-only');
+  }
+  has(q: Quad): boolean {
+    return this.quads.some((x) => x.equals(q));
+  }
+  match(s?: Term | null, p?: Term | null, o?: Term | null, g?: Term | null): DatasetCore {
+    return new QuadList(
+      this.quads.filter(
+        (x) => (!s || x.subject.equals(s)) && (!p || x.predicate.equals(p)) && (!o || x.object.equals(o)) && (!g || x.graph.equals(g)),
+      ),
+    );
+  }
+}
+
+/**
+ * The data graph provml validates: the union of all graphs of the source as one set of triples
+ * (every quad moves to the default graph; duplicates across graphs collapse), with terms interned
+ * and three hash indexes (S→P→O, O→P→S, P). `match()` returns a light array view, not a new indexed
+ * dataset, which is what makes shacl-engine's many small lookups cheap.
+ *
+ * @example
+ * ```ts
+ * const data = new IndexedDataset();
+ * for (const q of quads) data.add(q);
+ * data.size; // distinct triples
+ * ```
+ */
+export class IndexedDataset implements DatasetCore {
+  readonly #terms = new Map<string, Term>();
+  readonly #spo = new Map<Term, Map<Term, Quad[]>>();
+  readonly #ops = new Map<Term, Map<Term, Quad[]>>();
+  readonly #p = new Map<Term, Quad[]>();
+  /** Object sets of long S→P lists, so that de-duplicating stays O(1) for them. */
+  readonly #long = new Map<Quad[], Set<Term>>();
+  #size = 0;
+
+  /** Number of distinct triples. */
+  get size(): number {
+    return this.#size;
+  }
+
+  *[Symbol.iterator](): Iterator<Quad> {
+    for (const byP of this.#spo.values()) for (const list of byP.values()) yield* list;
+  }
+
+  /** The interned instance of `t` (or `undefined` when no triple mentions it). */
+  lookup(t: Term): Term | undefined {
+    return this.#terms.get(termKey(t));
+  }
+
+  #intern(t: Term): Term {
+    const k = termKey(t);
+    let v = this.#terms.get(k);
+    if (!v) this.#terms.set(k, (v = t));
+    return v;
+  }
+
+  /** Add a triple (its graph is dropped). */
+  add(q: Quad): this {
+    const s = this.#intern(q.subject);
+    const p = this.#intern(q.predicate);
+    const o = this.#intern(q.object);
+    let byP = this.#spo.get(s);
+    if (!byP) this.#spo.set(s, (byP = new Map()));
+    let objects = byP.get(p);
+    if (!objects) byP.set(p, (objects = []));
+    const seen = this.#long.get(objects);
+    if (seen ? seen.has(o) : objects.some((x) => x.object === o)) return this;
+    if (seen) seen.add(o);
+    else if (objects.length >= 32) this.#long.set(objects, new Set([...objects.map((x) => x.object), o]));
+    const stored = makeQuad(s as Quad['subject'], p as Quad['predicate'], o as Quad['object'], defaultGraph());
+    objects.push(stored);
+    let byP2 = this.#ops.get(o);
+    if (!byP2) this.#ops.set(o, (byP2 = new Map()));
+    let subjects = byP2.get(p);
+    if (!subjects) byP2.set(p, (subjects = []));
+    subjects.push(stored);
+    let all = this.#p.get(p);
+    if (!all) this.#p.set(p, (all = []));
+    all.push(stored);
+    this.#size++;
+    return this;
+  }
+
+  delete(): this {
+    throw new TypeError('provml: the validation data graph is read-only');
+  }
+
+  has(q: Quad): boolean {
+    return this.find(q.subject, q.predicate, q.object).length > 0;
+  }
+
+  /** The triples matching a pattern (`null`/`undefined` = wildcard), as an array. */
+  find(s?: Term | null, p?: Term | null, o?: Term | null): readonly Quad[] {
+    const si = s ? this.lookup(s) : undefined;
+    const pi = p ? this.lookup(p) : undefined;
+    const oi = o ? this.lookup(o) : undefined;
+    if ((s && !si) || (p && !pi) || (o && !oi)) return EMPTY;
+    if (si) {
+      const byP = this.#spo.get(si);
+      if (!byP) return EMPTY;
+      const list = pi ? (byP.get(pi) ?? EMPTY) : [...byP.values()].flat();
+      return oi ? list.filter((x) => x.object === oi) : list;
+    }
+    if (oi) {
+      const byP = this.#ops.get(oi);
+      if (!byP) return EMPTY;
+      return pi ? (byP.get(pi) ?? EMPTY) : [...byP.values()].flat();
+    }
+    if (pi) return this.#p.get(pi) ?? EMPTY;
+    return [...this];
+  }
+
+  match(s?: Term | null, p?: Term | null, o?: Term | null, g?: Term | null): DatasetCore {
+    if (g && g.termType !== 'DefaultGraph') return new QuadList(EMPTY);
+    return new QuadList(this.find(s, p, o));
+  }
+}

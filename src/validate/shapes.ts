@@ -1,0 +1,189 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { DatasetCore, Quad, Term } from '@rdfjs/types';
+import { DataFactory, Parser, Store } from 'n3';
+import * as rdfExt from 'rdf-ext';
+import type { RdfExtEnvironment } from 'rdf-ext';
+import { Validator } from 'shacl-engine';
+import { RDF, RDFS, SH } from './report.js';
+import { extractSparqlConstraints, type SparqlConstraint } from './sparql.js';
+import { ValidationInputError, type ShapesInput } from './types.js';
+
+const { namedNode } = DataFactory;
+const SHAPES_FILE = 'prov-ml.shapes.ttl';
+
+/**
+ * rdf-ext's default environment (DataFactory + DatasetFactory). Reached through the namespace so
+ * that a CJS bundle works too: there `require()` of the ESM-only package returns its namespace,
+ * which the bundler's interop wraps once more in `default`.
+ */
+const rdf: RdfExtEnvironment = (() => {
+  let m: unknown = rdfExt;
+  while (m && typeof (m as Partial<RdfExtEnvironment>).dataset !== 'function') m = (m as { default?: unknown }).default;
+  if (!m) throw new Error('provml: rdf-ext did not load');
+  return m as RdfExtEnvironment;
+})();
+
+/**
+ * How a shape's focus nodes are found (SHACL §2.1.3), read from the shapes graph.
+ *
+ * @example
+ * ```ts
+ * const t: ShapeTargets = { shape, classes: [Epoch], nodes: [], subjectsOf: [], objectsOf: [] };
+ * ```
+ */
+export interface ShapeTargets {
+  shape: Term;
+  /** Target classes, closed under `rdfs:subClassOf` in the shapes graph (data-graph subclasses are added later). */
+  classes: Term[];
+  nodes: Term[];
+  subjectsOf: Term[];
+  objectsOf: Term[];
+}
+
+/**
+ * A shapes graph ready to run: the shacl-engine validator (without `sh:sparql`), the targets of
+ * its shapes, and its SPARQL constraints compiled for provml's own evaluation.
+ *
+ * @example
+ * ```ts
+ * const compiled = compiledShapes(undefined, './team-rules.ttl');
+ * compiled.sparql.length; // number of sh:sparql constraints
+ * ```
+ */
+export interface CompiledShapes {
+  validator: Validator;
+  targets: ShapeTargets[];
+  sparql: SparqlConstraint[];
+}
+
+/** The URL of this module, in ESM (import.meta.url) or in a CJS bundle (__filename). */
+function moduleUrl(): string | undefined {
+  try {
+    const url = import.meta.url as string | undefined;
+    if (url) return url;
+  } catch {
+    // CJS bundle without an import.meta shim
+  }
+  return typeof __filename === 'string' ? pathToFileURL(__filename).href : undefined;
+}
+
+/**
+ * Locates the packaged shapes file. Candidates, in order: `../../shapes/` from `src/validate/`
+ * (sources, tests) and `../shapes/` from a bundled `dist/*.js`. Adjust here if the layout changes.
+ *
+ * @example
+ * ```ts
+ * readFileSync(packagedShapesPath(), 'utf8');
+ * ```
+ */
+export function packagedShapesPath(): string {
+  const base = moduleUrl();
+  const candidates = base
+    ? [`../../shapes/${SHAPES_FILE}`, `../shapes/${SHAPES_FILE}`].map((rel) => fileURLToPath(new URL(rel, base)))
+    : [];
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) {
+    throw new Error(`provml: cannot find the packaged SHACL shapes (${SHAPES_FILE}); looked in: ${candidates.join(', ')}`);
+  }
+  return found;
+}
+
+function parseTurtle(text: string, file?: string): Quad[] {
+  try {
+    return new Parser({ format: 'text/turtle', ...(file ? { baseIRI: pathToFileURL(file).href } : {}) }).parse(text);
+  } catch (err) {
+    const line = (err as { context?: { line?: number } }).context?.line;
+    const where = file ?? 'shapes Turtle text';
+    throw new ValidationInputError(`${where}${line ? `:${line}` : ''}: ${(err as Error).message}`, {
+      ...(file ? { file } : {}),
+      ...(line ? { line } : {}),
+      cause: err,
+    });
+  }
+}
+
+/** A cache key and the quads of a shapes input (Turtle text, file path, dataset or quad array). */
+function readShapes(input: ShapesInput | undefined, ids: WeakMap<object, number>): { key: string; quads: () => Quad[] } {
+  if (input === undefined) {
+    return { key: 'packaged', quads: () => parseTurtle(readFileSync(packagedShapesPath(), 'utf8'), packagedShapesPath()) };
+  }
+  if (typeof input === 'string') {
+    if (!input.includes('\n') && existsSync(input)) {
+      const text = readFileSync(input, 'utf8');
+      return { key: `text:${text}`, quads: () => parseTurtle(text, input) };
+    }
+    return { key: `text:${input}`, quads: () => parseTurtle(input) };
+  }
+  let id = ids.get(input);
+  if (id === undefined) ids.set(input, (id = nextId++));
+  return { key: `object:${id}`, quads: () => [...(input as Iterable<Quad>)] };
+}
+
+let nextId = 1;
+const objectIds = new WeakMap<object, number>();
+const cache = new Map<string, CompiledShapes>();
+const MAX_CACHED = 16;
+
+function targetsOf(store: Store, shape: Term): ShapeTargets {
+  const get = (p: string) => store.getObjects(shape, namedNode(SH + p), null);
+  const classes: Term[] = get('targetClass');
+  // shacl-engine treats every node shape IRI as an implicit target class; so do we.
+  if (shape.termType === 'NamedNode' && store.countQuads(shape, namedNode(`${RDF}type`), namedNode(`${SH}NodeShape`), null) > 0) {
+    classes.push(shape);
+  }
+  const closed = new Map<string, Term>();
+  const queue = [...classes];
+  while (queue.length > 0) {
+    const c = queue.pop()!;
+    if (closed.has(c.value)) continue;
+    closed.set(c.value, c);
+    queue.push(...store.getSubjects(namedNode(`${RDFS}subClassOf`), c as never, null));
+  }
+  return { shape, classes: [...closed.values()], nodes: get('targetNode'), subjectsOf: get('targetSubjectsOf'), objectsOf: get('targetObjectsOf') };
+}
+
+function compile(quads: Quad[]): CompiledShapes {
+  const store = new Store(quads);
+  const { constraints, strip } = extractSparqlConstraints(store);
+  store.removeQuads(strip);
+  const seen = new Set<string>();
+  const targets: ShapeTargets[] = [];
+  const withTargets = [
+    ...['targetClass', 'targetNode', 'targetSubjectsOf', 'targetObjectsOf'].flatMap((p) => store.getSubjects(namedNode(SH + p), null, null)),
+    ...store.getSubjects(namedNode(`${RDF}type`), namedNode(`${SH}NodeShape`), null),
+  ];
+  for (const shape of withTargets) {
+    if (seen.has(shape.value)) continue;
+    seen.add(shape.value);
+    const t = targetsOf(store, shape);
+    if (t.classes.length + t.nodes.length + t.subjectsOf.length + t.objectsOf.length > 0) targets.push(t);
+  }
+  const dataset: DatasetCore = rdf.dataset(store.getQuads(null, null, null, null));
+  return { validator: new Validator(dataset, { factory: rdf }), targets, sparql: constraints };
+}
+
+/**
+ * The compiled shapes graph for `shapes` (default: the packaged shapes) extended with
+ * `extraShapes`; compiled once per distinct input and cached.
+ *
+ * @example
+ * ```ts
+ * const { validator, targets, sparql } = compiledShapes(undefined, extraTurtle);
+ * ```
+ */
+export function compiledShapes(shapes?: ShapesInput, extraShapes?: ShapesInput): CompiledShapes {
+  const base = readShapes(shapes, objectIds);
+  const extra = extraShapes === undefined ? undefined : readShapes(extraShapes, objectIds);
+  const key = extra ? `${base.key}\u0000${extra.key}` : base.key;
+  let compiled = cache.get(key);
+  if (!compiled) {
+    compiled = compile(extra ? [...base.quads(), ...extra.quads()] : base.quads());
+    if (cache.size >= MAX_CACHED) {
+      const oldest = cache.keys().next().value;
+      if (oldest !== undefined && oldest !== 'packaged') cache.delete(oldest);
+    }
+    cache.set(key, compiled);
+  }
+  return compiled;
+}
