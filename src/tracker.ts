@@ -64,6 +64,13 @@ export interface ProvMLOptions {
   global?: boolean;
   /** Flush on beforeExit / SIGINT / SIGTERM (default true). */
   installExitHooks?: boolean;
+  /**
+   * At `shutdown()`, validate everything in the embedded store against provml's SHACL shapes
+   * (default false; needs the embedded store, so not with a custom `sink` or offline). Results
+   * go to `onError` (and the logger) as an Error named `ProvenanceValidationError` whose `report`
+   * holds them, with context `{ stage: 'close', outcome: 'none' }`; nothing is thrown.
+   */
+  validate?: boolean;
 }
 
 /**
@@ -101,6 +108,7 @@ export class ProvML implements EventEmitterLike {
   readonly #transport: Transport;
   readonly #recorder: Recorder;
   readonly #previous: EventEmitterLike | undefined;
+  readonly #validate: boolean;
   #shutdown: Promise<void> | undefined;
 
   private constructor(options: ProvMLOptions) {
@@ -128,6 +136,7 @@ export class ProvML implements EventEmitterLike {
     };
     this.#transport = new Transport(transportOptions);
     this.emit = this.#transport.emit;
+    this.#validate = options.validate ?? false;
     if (options.global ?? true) {
       this.#previous = setDefaultEmitter(this);
       current = this;
@@ -185,12 +194,38 @@ export class ProvML implements EventEmitterLike {
     this.#shutdown ??= (async () => {
       endOpenWorkflows(this);
       await this.#transport.shutdown();
+      if (this.#validate && this.store) await this.#validateStore(this.store);
       if (current === this) {
         current = undefined;
         if (getDefaultEmitter() === this) setDefaultEmitter(this.#previous);
       }
     })();
     return this.#shutdown;
+  }
+
+  /** Validates the store at shutdown; loads the SHACL engine only then. Never throws. */
+  async #validateStore(store: EmbeddedStore): Promise<void> {
+    const { logger, onError } = this.#transport.options;
+    const report = (error: unknown) => {
+      logger.warn(`provml: close error: ${error instanceof Error ? error.message : String(error)} [none]`);
+      try {
+        onError?.(error, { stage: 'close', outcome: 'none' });
+      } catch (hookErr) {
+        logger.warn(`provml: onError hook threw: ${String(hookErr)}`);
+      }
+    };
+    try {
+      const { validate } = await import('./validate/index.js');
+      const result = await validate({ endpoint: store });
+      if (result.conforms) return;
+      const first = result.results[0]!;
+      const error = new Error(
+        `recorded provenance does not conform to the PROV-ML shapes: ${result.results.length} result(s), first: ${first.focusNode}${first.path ? ` ${first.path}` : ''}: ${first.message}`,
+      );
+      report(Object.assign(error, { name: 'ProvenanceValidationError', report: result }));
+    } catch (err) {
+      report(err);
+    }
   }
 
   /**

@@ -1,11 +1,11 @@
 import { Command, Option } from 'commander';
 import { listRuns, runDatasets, runEpochs, runHyperparameters } from '../query/runs.js';
-import { validateDataset } from '../validate/validate.js';
 import { InputError, loadFiles } from './load.js';
+import { addValidateCommand } from './validate-command.js';
 
 /**
  * The `provml` command. Exit codes: 0 success, 1 violations found (validate), 2 bad input
- * (unreadable file, syntax error with file and line, invalid IRI).
+ * (unreadable file, syntax error with file and line, unreachable endpoint, invalid IRI).
  */
 
 type Format = 'table' | 'json';
@@ -16,7 +16,14 @@ function print(format: Format, rows: readonly object[]): void {
   else console.table(rows);
 }
 
-/** Build the command-line program (exported for tests). */
+/**
+ * Build the command-line program (exported for tests).
+ *
+ * @example
+ * ```ts
+ * await program().parseAsync(['node', 'provml', 'validate', 'run.nq']);
+ * ```
+ */
 export function program(): Command {
   const cmd = new Command('provml')
     .description('Provenance of the machine-learning lifecycle as W3C PROV-ML RDF')
@@ -54,27 +61,37 @@ export function program(): Command {
       print('table', data.map((d) => ({ role: d.role, by: d.kind, url: d.storageUrl, sha256: d.checksum })));
     });
 
+  addValidateCommand(cmd);
+
   cmd
-    .command('validate')
-    .description('validate provenance files against the PROV-ML SHACL shapes (exit 1 on violations)')
-    .argument('<files...>', 'N-Quads / N-Triples / Turtle / TriG files')
-    .addOption(format())
-    .action(async (files: string[], opts: { format: Format }) => {
-      const store = await loadFiles(files);
-      const report = await validateDataset(await store.construct('CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }'));
-      if (opts.format === 'json') print('json', [report]);
-      else if (report.conforms) console.log(`conforms (${store.size} quads checked)`);
-      else {
-        console.log(`${report.results.length} violation(s):`);
-        for (const r of report.results) console.log(`- ${r.severity} ${r.focusNode}${r.path ? ` ${r.path}` : ''}${r.value !== undefined ? ` = ${r.value}` : ''}\n    ${r.message}`);
-      }
-      if (!report.conforms) process.exitCode = 1;
+    .command('docs')
+    .description('generate the HTML reference of an ontology (default: PROV-ML) with diagram, Turtle and JSON-LD')
+    .requiredOption('-o, --out <dir>', 'output directory')
+    .option('--ontology <files...>', 'your ontology (Turtle), e.g. an extension of PROV-ML')
+    .option('--imports <files...>', 'ontologies used only for labels and hierarchy of external terms')
+    .option('--shapes <files...>', 'SHACL shapes to show per class')
+    .action(async (opts: { out: string; ontology?: string[]; imports?: string[]; shapes?: string[] }) => {
+      const { generateOntologyDocs } = await import('../docs/index.js');
+      const r = await generateOntologyDocs({
+        out: opts.out,
+        ...(opts.ontology ? { ontology: opts.ontology } : {}),
+        ...(opts.imports ? { imports: opts.imports } : {}),
+        ...(opts.shapes ? { shapes: opts.shapes } : {}),
+      });
+      console.log(`${r.out}/index.html: ${r.classes} classes, ${r.properties} properties, ${r.individuals} individuals, ${r.shapes} shapes (${r.files.join(', ')})`);
     });
 
   return cmd;
 }
 
-/** Run the CLI with `argv`; never throws: errors print to stderr and set the exit code. */
+/**
+ * Run the CLI with `argv`; never throws: errors print to stderr and set the exit code.
+ *
+ * @example
+ * ```ts
+ * await run(process.argv);
+ * ```
+ */
 export async function run(argv: readonly string[]): Promise<void> {
   try {
     await program().parseAsync(argv as string[]);
