@@ -2,12 +2,15 @@ import { endOpenWorkflows, getDefaultEmitter, setDefaultEmitter, type CaptureEve
 import type { FileInspectorOptions } from './record/files.js';
 import { Recorder } from './record/recorder.js';
 import { EmbeddedStore } from './store/embedded.js';
+import type { SparqlEndpoint } from './store/endpoint.js';
+import { HttpSparqlEndpoint, type HttpSparqlEndpointOptions } from './store/http.js';
 import type { JournalDurability } from './transport/journal.js';
 import type { TransportErrorContext, TransportOptions, TransportStats } from './transport/options.js';
 import { Transport } from './transport/pipeline.js';
 import type { FullQueuePolicy } from './transport/queue.js';
 import type { Sink } from './transport/sink.js';
 import { EmbeddedStoreSink } from './transport/sinks/embedded-store.js';
+import { EndpointSink } from './transport/sinks/endpoint.js';
 import type { TransportLogger } from './transport/logger.js';
 import type { RetryOptions } from './transport/retry.js';
 
@@ -36,6 +39,15 @@ export interface ProvMLOptions {
   store?: EmbeddedStore;
   /** A custom primary sink instead of the embedded store (e.g. an `InMemorySink` in tests). */
   sink?: Sink;
+  /**
+   * Write to a SPARQL endpoint instead of the embedded store: a query URL, the options of an
+   * `HttpSparqlEndpoint` (update URL, Graph Store endpoint, auth…), or any `SparqlEndpoint`
+   * (which you then own: it is not closed at shutdown). Without `store`, `sink` and `endpoint`,
+   * `PROVML_ENDPOINT` (see `HttpSparqlEndpoint.fromEnv`) selects an endpoint from the environment.
+   * Set a `journal` too: then batches that cannot be sent while the endpoint is down wait on disk
+   * and are drained in order when it is back; without one they are counted as dropped.
+   */
+  endpoint?: string | HttpSparqlEndpointOptions | SparqlEndpoint;
   /** Base of minted IRIs (default `urn:provml:`). */
   base?: string;
   /** `'online'` (default) sends to the store/sink; `'offline'` only journals (replay later with `provml push`). */
@@ -50,6 +62,13 @@ export interface ProvMLOptions {
   fullQueuePolicy?: FullQueuePolicy;
   /** Diskful mode: an append-only N-Quads journal (path, or path + fsync policy). Default: diskless. */
   journal?: false | string | { path: string; durability?: JournalDurability };
+  /** Shorthand for `journal.durability` (default `'batch'`); used when `journal.durability` is not set. */
+  durability?: JournalDurability;
+  /**
+   * Append-only N-Quads file for batches the endpoint rejects for good (non-retryable errors such
+   * as HTTP 400); default `<journal>.dead.nq`, or `<tmpdir>/provml/dead-<pid>.nq` without a journal.
+   */
+  deadLetter?: string;
   /** Retry policy for sink writes. */
   retry?: Partial<RetryOptions>;
   /** Receives every provenance error (never thrown into your code) with what became of the data. */
@@ -101,8 +120,10 @@ let current: ProvML | undefined;
  * ```
  */
 export class ProvML implements EventEmitterLike {
-  /** The embedded store this tracker writes to (undefined with a custom `sink` or offline). */
+  /** The embedded store this tracker writes to (undefined with a custom `sink`, an `endpoint`, or offline). */
   readonly store: EmbeddedStore | undefined;
+  /** The SPARQL endpoint this tracker writes to (`endpoint` option or `PROVML_ENDPOINT`), if any. */
+  readonly endpoint: SparqlEndpoint | undefined;
   /** Hot path: records one capture event (no I/O, never throws). Used by decorators. */
   readonly emit: (event: CaptureEvent) => void;
   readonly #transport: Transport;
@@ -119,19 +140,25 @@ export class ProvML implements EventEmitterLike {
       ...(options.environment !== undefined ? { environment: options.environment } : {}),
     });
     let sink = options.sink;
-    if (mode === 'online' && sink === undefined) {
+    const endpoint = resolveEndpoint(options);
+    this.endpoint = endpoint?.endpoint;
+    if (mode === 'online' && sink === undefined && endpoint) {
+      sink = new EndpointSink(endpoint.endpoint, { closeEndpoint: endpoint.owned });
+      this.store = options.store;
+    } else if (mode === 'online' && sink === undefined) {
       this.store = options.store ?? EmbeddedStore.create();
       sink = new EmbeddedStoreSink(this.store);
     } else {
       this.store = options.store;
     }
     const journal = typeof options.journal === 'string' ? { path: options.journal } : options.journal;
+    const durability = journal ? (journal.durability ?? options.durability ?? 'batch') : undefined;
     const transportOptions: TransportOptions = {
       recorder: (events) => this.#recorder.record(events),
       mode,
       ...(sink !== undefined ? { sink } : {}),
-      ...(journal ? { journal: { path: journal.path, durability: journal.durability ?? 'batch' } } : {}),
-      ...pick(options, ['queueSize', 'batchSize', 'flushIntervalMs', 'fullQueuePolicy', 'onError', 'logger', 'installExitHooks']),
+      ...(journal && durability ? { journal: { path: journal.path, durability } } : {}),
+      ...pick(options, ['queueSize', 'batchSize', 'flushIntervalMs', 'fullQueuePolicy', 'onError', 'logger', 'installExitHooks', 'deadLetter']),
       ...(options.retry ? { retry: options.retry } : {}),
     };
     this.#transport = new Transport(transportOptions);
@@ -240,6 +267,23 @@ export class ProvML implements EventEmitterLike {
   stats(): ProvMLStats {
     return this.#transport.stats();
   }
+}
+
+/** The endpoint to write to, and whether the tracker created (and so closes) it. */
+function resolveEndpoint(options: ProvMLOptions): { endpoint: SparqlEndpoint; owned: boolean } | undefined {
+  const e = options.endpoint;
+  if (e === undefined) {
+    if (options.store || options.sink) return undefined;
+    const fromEnv = HttpSparqlEndpoint.fromEnv();
+    return fromEnv ? { endpoint: fromEnv, owned: true } : undefined;
+  }
+  if (typeof e === 'string') return { endpoint: new HttpSparqlEndpoint({ url: e }), owned: true };
+  if (isEndpoint(e)) return { endpoint: e, owned: false };
+  return { endpoint: new HttpSparqlEndpoint(e), owned: true };
+}
+
+function isEndpoint(e: HttpSparqlEndpointOptions | SparqlEndpoint): e is SparqlEndpoint {
+  return typeof (e as SparqlEndpoint).insertQuads === 'function';
 }
 
 function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Partial<Pick<T, K>> {

@@ -1,32 +1,43 @@
-import type { Quad, Term } from '@rdfjs/types';
-import { DataFactory, Parser } from 'n3';
+import type { Quad } from '@rdfjs/types';
+import { Parser } from 'n3';
 import { Pool } from 'undici';
 import type { Bindings, QueryOptions, SparqlEndpoint } from './endpoint.js';
+import { authSecrets, DigestAuthenticator, parseAuth, parseDigestChallenge, scrubSecrets, type HttpAuth } from './http-auth.js';
+import { parseRetryAfter, redactUrl, SparqlHttpError } from './http-error.js';
+import { jsonTermToRdfjs, rdfFormat, type SparqlJsonTerm } from './http-results.js';
+import { chunk, DEFAULT_GRAPH, groupTriplesByGraph, insertDataRequests } from './http-write.js';
+
+export { parseAuth, type HttpAuth } from './http-auth.js';
+export { isRetryable, parseRetryAfter, redactUrl, SparqlHttpError, type SparqlHttpErrorCode } from './http-error.js';
+export { jsonTermToRdfjs, type SparqlJsonTerm } from './http-results.js';
 
 /**
- * A remote SPARQL 1.1 endpoint over HTTP (undici): the query side of the SPARQL 1.1 Protocol.
- * Queries go out as GET `?query=` or, when the URL would be long, as a form-encoded POST — never
- * as a `Content-Type: application/sparql-query` POST, which hangs on Virtuoso (ARCHITECTURE.md,
- * "Store"). Writes (update, Graph Store bulk insert) arrive with the endpoint issue.
+ * A remote SPARQL 1.1 endpoint over HTTP (undici). Queries go out as GET `?query=` or, when the
+ * URL would be long, as a form-encoded POST — never as a `Content-Type: application/sparql-query`
+ * POST, which hangs on Virtuoso (ARCHITECTURE.md, "Store"). Updates are `application/sparql-update`
+ * POSTs; bulk inserts use the Graph Store Protocol when configured, else chunked `INSERT DATA`.
  */
-
-const { namedNode, blankNode, literal, quad } = DataFactory;
 
 const JSON_RESULTS = 'application/sparql-results+json';
 const RDF_ACCEPT = 'application/n-triples, application/n-quads;q=0.9, text/turtle;q=0.8, text/plain;q=0.5';
-const NOT_YET = 'not implemented yet: HTTP writes arrive with the endpoint issue';
 const MAX_SERVER_MESSAGE = 500;
 
 /**
- * Credentials sent with every request: HTTP Basic (user + password) or a bearer token.
+ * A SPARQL 1.1 Graph Store HTTP Protocol endpoint for bulk inserts: `standard` posts to
+ * `url?graph=<G>`, `virtuoso` to `url?graph-uri=<G>` (Virtuoso's `/sparql-graph-crud`, or
+ * `/sparql-graph-crud-auth` with digest auth).
  *
  * @example
  * ```ts
- * const basic: HttpAuth = { type: 'basic', user: 'dba', password: 'secret' };
- * const bearer: HttpAuth = { type: 'bearer', token: process.env.TOKEN! };
+ * const gsp: GraphStoreOptions = { url: 'http://localhost:8890/sparql-graph-crud', style: 'virtuoso' };
  * ```
  */
-export type HttpAuth = { type: 'basic'; user: string; password: string } | { type: 'bearer'; token: string };
+export interface GraphStoreOptions {
+  url: string;
+  style: 'standard' | 'virtuoso';
+  /** Most triples per POST (default 10 000). */
+  maxTriplesPerRequest?: number;
+}
 
 /**
  * Options of {@link HttpSparqlEndpoint}.
@@ -35,6 +46,7 @@ export type HttpAuth = { type: 'basic'; user: string; password: string } | { typ
  * ```ts
  * const options: HttpSparqlEndpointOptions = {
  *   url: 'http://localhost:8890/sparql',
+ *   gsp: { url: 'http://localhost:8890/sparql-graph-crud', style: 'virtuoso' },
  *   auth: { type: 'basic', user: 'dba', password: 'dba' },
  *   timeoutMs: 10_000,
  * };
@@ -43,12 +55,18 @@ export type HttpAuth = { type: 'basic'; user: string; password: string } | { typ
 export interface HttpSparqlEndpointOptions {
   /** The SPARQL query URL. Userinfo (`http://user:pass@host/sparql`) becomes Basic auth and is never shown in messages. */
   url: string;
-  /** Credentials; override the URL's userinfo. */
+  /** Where SPARQL updates go (default: `url`). */
+  updateUrl?: string;
+  /** Graph Store Protocol endpoint for `insertQuads` (default `false`: chunked `INSERT DATA` updates). */
+  gsp?: GraphStoreOptions | false;
+  /** Credentials; override the URL's userinfo. Used for every URL of this endpoint. */
   auth?: HttpAuth;
   /** Longest wait for a whole request — connect, headers and body (default 60 000 ms). */
   timeoutMs?: number;
-  /** Most concurrent connections to the endpoint's origin (default 8). */
+  /** Most concurrent connections per origin (default 8). */
   connections?: number;
+  /** Most triples per `INSERT DATA` request (default 1000: Virtuoso fails above that). */
+  maxTriplesPerUpdate?: number;
   /** Requests whose GET URL would be longer than this go as form-encoded POST (default 2048). */
   maxGetUrlLength?: number;
   /** `default-graph-uri` protocol parameter(s) sent with every query. */
@@ -57,217 +75,126 @@ export interface HttpSparqlEndpointOptions {
   headers?: Record<string, string>;
 }
 
-/**
- * An HTTP failure talking to a SPARQL endpoint: a non-2xx answer (`status` and the server's
- * message), a refused connection, or a timeout (`code`). Messages name the endpoint without
- * credentials.
- *
- * @example
- * ```ts
- * try {
- *   await endpoint.select('SELEC nonsense');
- * } catch (err) {
- *   if (err instanceof SparqlHttpError && err.status === 400) console.error(err.serverMessage);
- * }
- * ```
- */
-export class SparqlHttpError extends Error {
-  /** HTTP status of the answer; undefined when no answer came. */
-  readonly status: number | undefined;
-  /** The endpoint URL, credentials stripped. */
-  readonly endpoint: string;
-  /** The start of the server's answer body (at most 500 characters), for non-2xx answers. */
-  readonly serverMessage: string | undefined;
-  /** `'timeout'`, `'connection'`, `'status'` or `'response'` (an answer provml could not read). */
-  readonly code: 'timeout' | 'connection' | 'status' | 'response';
-
-  constructor(message: string, details: { endpoint: string; code: SparqlHttpError['code']; status?: number; serverMessage?: string }) {
-    super(message);
-    this.name = 'SparqlHttpError';
-    this.endpoint = details.endpoint;
-    this.code = details.code;
-    this.status = details.status;
-    this.serverMessage = details.serverMessage;
-  }
-}
-
-/**
- * A URL without its userinfo (`http://user:pass@h/x` → `http://h/x`); non-URLs come back as
- * `<invalid URL>` so that nothing secret leaks into a message.
- *
- * @example
- * ```ts
- * redactUrl('http://dba:secret@localhost:8890/sparql'); // 'http://localhost:8890/sparql'
- * ```
- */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    return u.href;
-  } catch {
-    return '<invalid URL>';
-  }
-}
-
-/**
- * Parse a `PROVML_AUTH` value: `basic:USER:PASSWORD` (the password may contain `:`) or
- * `bearer:TOKEN`. Throws an Error that does not repeat the value.
- *
- * @example
- * ```ts
- * parseAuth('basic:dba:s3:cret'); // { type: 'basic', user: 'dba', password: 's3:cret' }
- * parseAuth('bearer:abc');        // { type: 'bearer', token: 'abc' }
- * ```
- */
-export function parseAuth(spec: string): HttpAuth {
-  const [kind, ...rest] = spec.split(':');
-  if (kind?.toLowerCase() === 'bearer' && rest.length > 0 && rest.join(':') !== '') {
-    return { type: 'bearer', token: rest.join(':') };
-  }
-  if (kind?.toLowerCase() === 'basic' && rest.length >= 2 && rest[0] !== '') {
-    return { type: 'basic', user: rest[0]!, password: rest.slice(1).join(':') };
-  }
-  throw new Error('provml: PROVML_AUTH must be "basic:USER:PASSWORD" or "bearer:TOKEN"');
-}
-
-/**
- * One RDF term in the SPARQL 1.1 Query Results JSON format (plus Virtuoso's `typed-literal` and
- * SPARQL-star `triple`).
- *
- * @example
- * ```ts
- * const t: SparqlJsonTerm = { type: 'literal', value: 'Lauf', 'xml:lang': 'de' };
- * ```
- */
-export interface SparqlJsonTerm {
-  type: 'uri' | 'literal' | 'typed-literal' | 'bnode' | 'triple';
-  value: string | { subject: SparqlJsonTerm; predicate: SparqlJsonTerm; object: SparqlJsonTerm };
-  datatype?: string;
-  'xml:lang'?: string;
-}
-
 interface JsonResults {
   head?: { vars?: string[] };
   results?: { bindings: Record<string, SparqlJsonTerm>[] };
   boolean?: boolean;
 }
 
-/**
- * Convert one term of the SPARQL 1.1 Query Results JSON format to an RDF/JS term (n3
- * DataFactory). Understands Virtuoso's `typed-literal` and SPARQL-star `triple` terms.
- *
- * @example
- * ```ts
- * jsonTermToRdfjs({ type: 'literal', value: '3', datatype: 'http://www.w3.org/2001/XMLSchema#integer' });
- * ```
- */
-export function jsonTermToRdfjs(t: SparqlJsonTerm): Term {
-  switch (t.type) {
-    case 'uri':
-      return namedNode(String(t.value));
-    case 'bnode':
-      return blankNode(String(t.value));
-    case 'literal':
-    case 'typed-literal': {
-      const lang = t['xml:lang'];
-      if (lang) return literal(String(t.value), lang);
-      return t.datatype ? literal(String(t.value), namedNode(t.datatype)) : literal(String(t.value));
-    }
-    case 'triple': {
-      const v = t.value as { subject: SparqlJsonTerm; predicate: SparqlJsonTerm; object: SparqlJsonTerm };
-      return quad(
-        jsonTermToRdfjs(v.subject) as Quad['subject'],
-        jsonTermToRdfjs(v.predicate) as Quad['predicate'],
-        jsonTermToRdfjs(v.object) as Quad['object'],
-      );
-    }
-    default:
-      throw new TypeError(`unknown SPARQL JSON term type ${JSON.stringify((t as { type: unknown }).type)}`);
+interface Answer {
+  text: string;
+  contentType: string;
+}
+
+function parseUrl(url: string, what: string): URL {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new TypeError(`provml: not a valid ${what} URL: ${JSON.stringify(redactUrl(url))}`);
   }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new TypeError(`provml: ${what} URL must be http(s): ${redactUrl(url)}`);
+  return u;
 }
 
-function rdfFormat(contentType: string): string | undefined {
-  if (contentType.includes('n-quads')) return 'N-Quads';
-  if (contentType.includes('trig')) return 'TriG';
-  if (contentType.includes('n-triples') || contentType.includes('text/plain')) return 'N-Triples';
-  if (contentType.includes('turtle')) return 'Turtle';
-  return undefined;
+function strip(u: URL): URL {
+  const c = new URL(u.href);
+  c.username = '';
+  c.password = '';
+  return c;
 }
 
 /**
- * The query side of a remote SPARQL 1.1 endpoint (Virtuoso, Fuseki, GraphDB, `provml serve`…)
- * over one undici `Pool` for the endpoint's origin, with capped connections and a timeout per
- * request. Response bodies are always consumed. SELECT/ASK ask for SPARQL JSON results,
- * CONSTRUCT/DESCRIBE for N-Triples; results are RDF/JS (n3) terms.
+ * A remote SPARQL 1.1 endpoint (Virtuoso, Fuseki, GraphDB, `provml serve`…) over one undici
+ * `Pool` per origin, with capped connections and a timeout per request. Response bodies are
+ * always consumed. SELECT/ASK ask for SPARQL JSON results, CONSTRUCT/DESCRIBE for N-Triples;
+ * results are RDF/JS (n3) terms. Writes: `update()` POSTs `application/sparql-update`;
+ * `insertQuads()` groups quads by graph and POSTs N-Triples to the Graph Store endpoint (≤ 10 000
+ * triples each) or, without one, sends `INSERT DATA` updates of ≤ `maxTriplesPerUpdate` triples.
+ * Auth: Basic, bearer or Digest (challenge cached). Failures are {@link SparqlHttpError}s that say
+ * whether retrying can help.
  *
  * `QueryOptions.unionDefaultGraph` is ignored: the server decides what the default graph is
  * (Virtuoso: the union of all graphs), unless `defaultGraphUri` names it.
  *
  * @example
  * ```ts
- * const endpoint = new HttpSparqlEndpoint({ url: 'http://localhost:8890/sparql' });
- * const rows = await endpoint.select('SELECT ?run WHERE { ?run a <https://w3id.org/prov-ml#LearningProcessExecution> }');
- * console.log(rows.map((r) => r.run!.value));
+ * const endpoint = new HttpSparqlEndpoint({
+ *   url: 'http://localhost:8890/sparql',
+ *   gsp: { url: 'http://localhost:8890/sparql-graph-crud', style: 'virtuoso' },
+ * });
+ * await endpoint.insertQuads('<urn:s> <urn:p> "o" <urn:g> .\n');
+ * const rows = await endpoint.select('SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:g> { ?s ?p ?o } }');
  * await endpoint.close();
  * ```
  */
 export class HttpSparqlEndpoint implements SparqlEndpoint {
   /** The query URL, credentials stripped (safe to print). */
   readonly url: string;
+  /** The update URL, credentials stripped. */
+  readonly updateUrl: string;
+  /** The Graph Store endpoint (URL credentials stripped), if any. */
+  readonly gsp: Readonly<GraphStoreOptions> | undefined;
   readonly #target: URL;
-  readonly #pool: Pool;
+  readonly #updateTarget: URL;
+  readonly #gspTarget: URL | undefined;
+  readonly #pools = new Map<string, Pool>();
+  readonly #connections: number;
   readonly #timeoutMs: number;
   readonly #maxGet: number;
+  readonly #maxUpdate: number;
   readonly #defaultGraphs: readonly string[];
   readonly #headers: Record<string, string>;
+  readonly #secrets: string[];
+  readonly #digest: DigestAuthenticator | undefined;
   #closed: Promise<void> | undefined;
 
   constructor(options: HttpSparqlEndpointOptions) {
-    let target: URL;
-    try {
-      target = new URL(options.url);
-    } catch {
-      throw new TypeError(`provml: not a valid endpoint URL: ${JSON.stringify(redactUrl(options.url))}`);
-    }
-    if (target.protocol !== 'http:' && target.protocol !== 'https:') {
-      throw new TypeError(`provml: endpoint URL must be http(s): ${redactUrl(options.url)}`);
-    }
+    const target = parseUrl(options.url, 'endpoint');
     const auth =
       options.auth ??
       (target.username || target.password
         ? { type: 'basic' as const, user: decodeURIComponent(target.username), password: decodeURIComponent(target.password) }
         : undefined);
-    target.username = '';
-    target.password = '';
-    this.#target = target;
-    this.url = target.href;
+    this.#target = strip(target);
+    this.url = this.#target.href;
+    this.#updateTarget = options.updateUrl ? strip(parseUrl(options.updateUrl, 'update endpoint')) : this.#target;
+    this.updateUrl = this.#updateTarget.href;
+    if (options.gsp) {
+      this.#gspTarget = strip(parseUrl(options.gsp.url, 'Graph Store endpoint'));
+      if (options.gsp.style !== 'standard' && options.gsp.style !== 'virtuoso') {
+        throw new TypeError(`provml: gsp.style must be 'standard' or 'virtuoso'`);
+      }
+      this.gsp = Object.freeze({ ...options.gsp, url: this.#gspTarget.href });
+    }
+    this.#connections = options.connections ?? 8;
     this.#timeoutMs = options.timeoutMs ?? 60_000;
     this.#maxGet = options.maxGetUrlLength ?? 2048;
+    this.#maxUpdate = options.maxTriplesPerUpdate ?? 1000;
     const graphs = options.defaultGraphUri;
     this.#defaultGraphs = graphs === undefined ? [] : typeof graphs === 'string' ? [graphs] : [...graphs];
     this.#headers = { 'user-agent': 'provml', ...options.headers };
+    this.#secrets = authSecrets(auth);
     if (auth?.type === 'basic') {
       this.#headers.authorization = `Basic ${Buffer.from(`${auth.user}:${auth.password}`).toString('base64')}`;
     } else if (auth?.type === 'bearer') {
       this.#headers.authorization = `Bearer ${auth.token}`;
+    } else if (auth?.type === 'digest') {
+      this.#digest = new DigestAuthenticator(auth.user, auth.password);
     }
-    this.#pool = new Pool(target.origin, {
-      connections: options.connections ?? 8,
-      connectTimeout: this.#timeoutMs,
-      headersTimeout: this.#timeoutMs,
-      bodyTimeout: this.#timeoutMs,
-    });
   }
 
   /**
-   * An endpoint from the environment: `PROVML_ENDPOINT` (query URL) and optional `PROVML_AUTH`
-   * (`basic:USER:PASSWORD` or `bearer:TOKEN`). Undefined when `PROVML_ENDPOINT` is unset.
+   * An endpoint from the environment, undefined when `PROVML_ENDPOINT` is unset:
+   * `PROVML_ENDPOINT` (query URL), `PROVML_UPDATE_ENDPOINT`, `PROVML_GSP_ENDPOINT` with
+   * `PROVML_GSP_STYLE` (`standard`|`virtuoso`; default `virtuoso` when the URL contains
+   * `sparql-graph-crud`, else `standard`), `PROVML_AUTH` (`basic:USER:PASSWORD`,
+   * `digest:USER:PASSWORD` or `bearer:TOKEN`) and `PROVML_TIMEOUT_MS`.
    *
    * @example
    * ```ts
-   * // PROVML_ENDPOINT=http://localhost:8890/sparql PROVML_AUTH=basic:dba:dba
+   * // PROVML_ENDPOINT=http://localhost:8890/sparql-auth PROVML_AUTH=digest:dba:dba
+   * // PROVML_GSP_ENDPOINT=http://localhost:8890/sparql-graph-crud-auth
    * const endpoint = HttpSparqlEndpoint.fromEnv();
    * ```
    */
@@ -278,7 +205,19 @@ export class HttpSparqlEndpoint implements SparqlEndpoint {
     const url = env.PROVML_ENDPOINT;
     if (!url) return undefined;
     const auth = options.auth ?? (env.PROVML_AUTH ? parseAuth(env.PROVML_AUTH) : undefined);
-    return new HttpSparqlEndpoint({ ...options, url, ...(auth ? { auth } : {}) });
+    const o: HttpSparqlEndpointOptions = { ...options, url, ...(auth ? { auth } : {}) };
+    if (env.PROVML_UPDATE_ENDPOINT && !o.updateUrl) o.updateUrl = env.PROVML_UPDATE_ENDPOINT;
+    if (env.PROVML_GSP_ENDPOINT && o.gsp === undefined) {
+      const style = (env.PROVML_GSP_STYLE ?? (env.PROVML_GSP_ENDPOINT.includes('sparql-graph-crud') ? 'virtuoso' : 'standard')).toLowerCase();
+      if (style !== 'standard' && style !== 'virtuoso') throw new Error('provml: PROVML_GSP_STYLE must be "standard" or "virtuoso"');
+      o.gsp = { url: env.PROVML_GSP_ENDPOINT, style };
+    }
+    if (env.PROVML_TIMEOUT_MS && o.timeoutMs === undefined) {
+      const t = Number(env.PROVML_TIMEOUT_MS);
+      if (!Number.isFinite(t) || t <= 0) throw new Error('provml: PROVML_TIMEOUT_MS must be a positive number of milliseconds');
+      o.timeoutMs = t;
+    }
+    return new HttpSparqlEndpoint(o);
   }
 
   /** Run a SELECT query (answers as SPARQL JSON results); one record per solution. */
@@ -303,7 +242,7 @@ export class HttpSparqlEndpoint implements SparqlEndpoint {
 
   /** Run a CONSTRUCT or DESCRIBE query (answers as N-Triples, N-Quads or Turtle). */
   async construct(query: string, _options?: QueryOptions): Promise<Quad[]> {
-    const { text, contentType } = await this.#request(query, RDF_ACCEPT);
+    const { text, contentType } = await this.#query(query, RDF_ACCEPT);
     const format = rdfFormat(contentType);
     if (!format) throw this.#unreadable(`an RDF answer (N-Triples, N-Quads or Turtle), got ${contentType || 'no content type'}`);
     try {
@@ -313,24 +252,55 @@ export class HttpSparqlEndpoint implements SparqlEndpoint {
     }
   }
 
-  /** Not implemented yet: throws. HTTP writes arrive with the endpoint issue. */
-  async update(_sparqlUpdate: string): Promise<void> {
-    throw new Error(NOT_YET);
+  /** Run a SPARQL 1.1 Update: one `POST` with `Content-Type: application/sparql-update` to `updateUrl`. */
+  async update(sparqlUpdate: string): Promise<void> {
+    await this.#send(this.#updateTarget, this.#updateTarget.pathname + this.#updateTarget.search, 'POST', {
+      'content-type': 'application/sparql-update',
+      accept: '*/*',
+    }, sparqlUpdate);
   }
 
-  /** Not implemented yet: throws. HTTP writes arrive with the endpoint issue. */
-  async insertQuads(_quads: readonly Quad[] | string, _graph?: string): Promise<void> {
-    throw new Error(NOT_YET);
+  /**
+   * Bulk-insert quads (RDF/JS quads or N-Quads text), grouped by graph; default-graph quads go to
+   * `graph` when given. With a Graph Store endpoint: one N-Triples POST per graph and ≤ 10 000
+   * triples; otherwise `INSERT DATA` updates of ≤ `maxTriplesPerUpdate` triples. Requests go one
+   * after the other; a failure rejects (earlier chunks stay inserted — harmless: graphs are sets).
+   */
+  async insertQuads(quads: readonly Quad[] | string, graph?: string): Promise<void> {
+    const groups = groupTriplesByGraph(quads, graph);
+    const gsp = this.gsp;
+    const target = this.#gspTarget;
+    if (gsp && target) {
+      const max = gsp.maxTriplesPerRequest ?? 10_000;
+      const rest = new Map<string, string[]>();
+      for (const [g, lines] of groups) {
+        if (lines.length === 0) continue;
+        if (g === DEFAULT_GRAPH && gsp.style === 'virtuoso') {
+          rest.set(g, lines); // Virtuoso's GSP needs a graph: use an update
+          continue;
+        }
+        const params = new URLSearchParams(target.search);
+        if (g !== DEFAULT_GRAPH) params.append(gsp.style === 'virtuoso' ? 'graph-uri' : 'graph', g);
+        const query = params.toString();
+        const path = `${target.pathname}?${g === DEFAULT_GRAPH ? (query ? `${query}&default` : 'default') : query}`;
+        for (const part of chunk(lines, max)) {
+          await this.#send(target, path, 'POST', { 'content-type': 'application/n-triples', accept: '*/*' }, part.join(''));
+        }
+      }
+      for (const u of insertDataRequests(rest, this.#maxUpdate)) await this.update(u);
+      return;
+    }
+    for (const u of insertDataRequests(groups, this.#maxUpdate)) await this.update(u);
   }
 
-  /** Closes the connection pool (waits for requests in flight). Idempotent. */
+  /** Closes the connection pools (waits for requests in flight). Idempotent. */
   close(): Promise<void> {
-    this.#closed ??= this.#pool.close().catch(() => undefined);
+    this.#closed ??= Promise.all([...this.#pools.values()].map((p) => p.close().catch(() => undefined))).then(() => undefined);
     return this.#closed;
   }
 
   async #json(query: string): Promise<JsonResults> {
-    const { text, contentType } = await this.#request(query, JSON_RESULTS);
+    const { text, contentType } = await this.#query(query, JSON_RESULTS);
     if (!contentType.includes('json')) throw this.#unreadable(`SPARQL JSON results, got ${contentType || 'no content type'}`);
     try {
       return JSON.parse(text) as JsonResults;
@@ -343,57 +313,87 @@ export class HttpSparqlEndpoint implements SparqlEndpoint {
     return new SparqlHttpError(`SPARQL endpoint ${this.url}: expected ${what}`, { endpoint: this.url, code: 'response' });
   }
 
-  async #request(query: string, accept: string): Promise<{ text: string; contentType: string }> {
-    if (this.#closed) throw new Error(`provml: HttpSparqlEndpoint ${this.url} is closed`);
+  #query(query: string, accept: string): Promise<Answer> {
     const params = new URLSearchParams(this.#target.search);
     params.append('query', query);
     for (const g of this.#defaultGraphs) params.append('default-graph-uri', g);
     const form = params.toString();
     const getPath = `${this.#target.pathname}?${form}`;
-    const useGet = this.#target.origin.length + getPath.length <= this.#maxGet;
-    const signal = AbortSignal.timeout(this.#timeoutMs);
-    const headers: Record<string, string> = { ...this.#headers, accept };
-    if (!useGet) headers['content-type'] = 'application/x-www-form-urlencoded';
-    try {
-      const res = await this.#pool.request({
-        path: useGet ? getPath : this.#target.pathname,
-        method: useGet ? 'GET' : 'POST',
-        headers,
-        ...(useGet ? {} : { body: form }),
-        signal,
+    if (this.#target.origin.length + getPath.length <= this.#maxGet) return this.#send(this.#target, getPath, 'GET', { accept });
+    return this.#send(this.#target, this.#target.pathname, 'POST', { accept, 'content-type': 'application/x-www-form-urlencoded' }, form);
+  }
+
+  #pool(origin: string): Pool {
+    let pool = this.#pools.get(origin);
+    if (!pool) {
+      pool = new Pool(origin, {
+        connections: this.#connections,
+        connectTimeout: this.#timeoutMs,
+        headersTimeout: this.#timeoutMs,
+        bodyTimeout: this.#timeoutMs,
       });
-      const text = await res.body.text(); // always consume the body
-      const ct = res.headers['content-type'];
-      const contentType = (Array.isArray(ct) ? ct[0] : ct)?.toLowerCase() ?? '';
-      if (res.statusCode < 200 || res.statusCode >= 300) {
-        const serverMessage = text.trim().slice(0, MAX_SERVER_MESSAGE);
-        throw new SparqlHttpError(`SPARQL endpoint ${this.url} answered HTTP ${res.statusCode}${serverMessage ? `: ${serverMessage}` : ''}`, {
-          endpoint: this.url,
-          code: 'status',
-          status: res.statusCode,
-          serverMessage,
-        });
+      this.#pools.set(origin, pool);
+    }
+    return pool;
+  }
+
+  /** One request with auth (answering one Digest challenge), errors explained without secrets. */
+  async #send(target: URL, path: string, method: 'GET' | 'POST', extra: Record<string, string>, body?: string): Promise<Answer> {
+    if (this.#closed) throw new Error(`provml: HttpSparqlEndpoint ${this.url} is closed`);
+    const where = target.href;
+    for (let attempt = 0; ; attempt++) {
+      const headers: Record<string, string> = { ...this.#headers, ...extra };
+      if (this.#digest?.ready) headers.authorization = this.#digest.authorization(method, path);
+      const signal = AbortSignal.timeout(this.#timeoutMs);
+      let status: number;
+      let text: string;
+      let resHeaders: Record<string, string | string[] | undefined>;
+      try {
+        const res = await this.#pool(target.origin).request({ path, method, headers, ...(body !== undefined ? { body } : {}), signal });
+        text = await res.body.text(); // always consume the body
+        status = res.statusCode;
+        resHeaders = res.headers;
+      } catch (err) {
+        throw this.#explain(err, signal, where);
       }
-      return { text, contentType };
-    } catch (err) {
-      throw this.#explain(err, signal);
+      if (status === 401 && this.#digest && attempt === 0) {
+        const challenge = parseDigestChallenge(resHeaders['www-authenticate']);
+        if (challenge) {
+          try {
+            this.#digest.accept(challenge);
+          } catch (err) {
+            throw new SparqlHttpError(`SPARQL endpoint ${where}: ${(err as Error).message}`, { endpoint: where, code: 'status', status, retryable: false });
+          }
+          continue;
+        }
+      }
+      const ct = resHeaders['content-type'];
+      const contentType = (Array.isArray(ct) ? ct[0] : ct)?.toLowerCase() ?? '';
+      if (status >= 200 && status < 300) return { text, contentType };
+      const serverMessage = scrubSecrets(text.trim().slice(0, MAX_SERVER_MESSAGE), this.#secrets);
+      const retryAfterMs = parseRetryAfter(resHeaders['retry-after']);
+      throw new SparqlHttpError(`SPARQL endpoint ${where} answered HTTP ${status}${serverMessage ? `: ${serverMessage}` : ''}`, {
+        endpoint: where,
+        code: 'status',
+        status,
+        serverMessage,
+        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      });
     }
   }
 
-  #explain(err: unknown, signal: AbortSignal): Error {
+  #explain(err: unknown, signal: AbortSignal, where: string): Error {
     if (err instanceof SparqlHttpError) return err;
     const e = err as { name?: string; code?: string; message?: string };
     const timedOut = signal.aborted || /Timeout/.test(`${e.name ?? ''} ${e.code ?? ''}`);
     if (timedOut) {
-      return new SparqlHttpError(`SPARQL endpoint ${this.url} did not answer within ${this.#timeoutMs} ms`, {
-        endpoint: this.url,
-        code: 'timeout',
-      });
+      return new SparqlHttpError(`SPARQL endpoint ${where} did not answer within ${this.#timeoutMs} ms`, { endpoint: where, code: 'timeout' });
     }
+    if (this.#closed) return new Error(`provml: HttpSparqlEndpoint ${this.url} is closed`);
     const message = e.message ?? String(err);
-    const reason = e.code && !message.includes(e.code) ? `${e.code}: ${message}` : message;
-    return new SparqlHttpError(`cannot reach SPARQL endpoint ${this.url}: ${reason.replaceAll(/\/\/[^/\s@]*@/g, '//')}`, {
-      endpoint: this.url,
+    const reason = scrubSecrets(e.code && !message.includes(e.code) ? `${e.code}: ${message}` : message, this.#secrets);
+    return new SparqlHttpError(`cannot reach SPARQL endpoint ${where}: ${reason.replaceAll(/\/\/[^/\s@]*@/g, '//')}`, {
+      endpoint: where,
       code: 'connection',
     });
   }

@@ -4,13 +4,16 @@
  */
 export type { Bindings, QueryOptions, SparqlEndpoint } from './endpoint.js';
 export { EmbeddedStore, toRdfjsQuad, toRdfjsTerm, type EmbeddedStoreOptions } from './embedded.js';
+export { HttpSparqlEndpoint, type GraphStoreOptions, type HttpSparqlEndpointOptions } from './http.js';
 export {
-  HttpSparqlEndpoint,
-  SparqlHttpError,
-  jsonTermToRdfjs,
+  DigestAuthenticator,
+  authSecrets,
   parseAuth,
-  redactUrl,
+  parseDigestChallenge,
+  scrubSecrets,
+  type DigestChallenge,
   type HttpAuth,
-  type HttpSparqlEndpointOptions,
-  type SparqlJsonTerm,
-} from './http.js';
+} from './http-auth.js';
+export { SparqlHttpError, isRetryable, parseRetryAfter, redactUrl, type SparqlHttpErrorCode } from './http-error.js';
+export { jsonTermToRdfjs, rdfFormat, type SparqlJsonTerm } from './http-results.js';
+export { DEFAULT_GRAPH, chunk, groupTriplesByGraph, insertDataRequests, sparqlIri } from './http-write.js';

@@ -1,3 +1,4 @@
+import { DeadLetterFile, describeFailure, isPermanentFailure, retryAfterOf } from './dead-letter.js';
 import type { Journal } from './journal.js';
 import type { ResolvedTransportOptions, TransportErrorContext } from './options.js';
 import { backoffDelay, sleepUnref } from './retry.js';
@@ -8,15 +9,32 @@ import type { QuadBatch, Sink } from './sink.js';
  *
  * @example
  * ```ts
- * const c: DeliveryCounters = { sent: 0, journaled: 0, dropped: 0, retried: 0, failedBatches: 0 };
+ * const c: DeliveryCounters = { sent: 0, journaled: 0, deadLettered: 0, dropped: 0, retried: 0, failedBatches: 0 };
  * ```
  */
 export interface DeliveryCounters {
   sent: number;
   journaled: number;
+  deadLettered: number;
   dropped: number;
   retried: number;
   failedBatches: number;
+}
+
+/**
+ * The transport's journal drain, as delivery sees it: whether journaled batches wait to be
+ * replayed (new batches must then queue behind them), and how to add one.
+ *
+ * @example
+ * ```ts
+ * const backlog: DrainBacklog = { pending: () => list.length > 0, defer: (b, offset) => list.push({ seq: b.seq, offset }) };
+ * ```
+ */
+export interface DrainBacklog {
+  /** True while journaled batches wait for the drain. */
+  pending(): boolean;
+  /** A batch now rests in the journal at byte `offset`, counted journaled: replay it in order. */
+  defer(batch: QuadBatch, offset: number): void;
 }
 
 /**
@@ -32,11 +50,17 @@ export interface DeliveryContext {
   journal: Journal | undefined;
   counters: DeliveryCounters;
   report: (error: unknown, context: TransportErrorContext) => void;
+  /** Where non-retryable batches go; without it they are journaled (diskful) or dropped. */
+  deadLetter?: DeadLetterFile;
+  /** The journal drain (online, diskful); without it failed batches simply stay journaled. */
+  backlog?: DrainBacklog;
 }
 
 /**
  * Write with bounded, jittered exponential backoff. Resolves to the last error, or `undefined`
- * on success; never rejects. Each failed attempt but the last is counted in `retried`.
+ * on success; never rejects. Each failed attempt but the last is counted in `retried`. An error
+ * with `retryable === false` is not retried; one with `retryAfterMs` (HTTP `Retry-After`) waits at
+ * least that long (capped by `retry.maxRetryAfterMs`).
  *
  * @example
  * ```ts
@@ -51,11 +75,13 @@ export async function writeWithRetry(ctx: DeliveryContext, sink: Sink, batch: Qu
       await sink.write(batch);
       return undefined;
     } catch (err) {
-      if (attempt >= retry.maxAttempts) return err ?? new Error('sink write failed');
+      if (attempt >= retry.maxAttempts || isPermanentFailure(err)) return err ?? new Error('sink write failed');
       ctx.counters.retried++;
       const where = { stage: 'sink', sink: sink.name, seq: batch.seq, events: batch.events, attempt } as const;
       ctx.report(err, { ...where, outcome: 'retrying' });
-      await sleepUnref(backoffDelay(attempt, retry));
+      const after = retryAfterOf(err);
+      const backoff = backoffDelay(attempt, retry);
+      await sleepUnref(after === undefined ? backoff : Math.max(backoff, Math.min(after, retry.maxRetryAfterMs)));
     }
   }
 }
@@ -66,12 +92,39 @@ function lose(ctx: DeliveryContext, err: unknown, sink: Sink, batch: QuadBatch):
 }
 
 /**
+ * Put a batch the sink refused for good into the dead-letter file; true when it is there (then
+ * counted `deadLettered` and reported). The caller decides what to do otherwise.
+ *
+ * @example
+ * ```ts
+ * if (!deadLetterBatch(ctx, sink, batch, err)) keepInJournal(batch);
+ * ```
+ */
+export function deadLetterBatch(ctx: DeliveryContext, sink: Sink, batch: QuadBatch, err: unknown): boolean {
+  if (!ctx.deadLetter) return false;
+  try {
+    ctx.deadLetter.append(batch, err);
+  } catch (fileErr) {
+    ctx.report(fileErr, { stage: 'journal', seq: batch.seq, events: batch.events, outcome: 'none' });
+    return false;
+  }
+  ctx.counters.deadLettered += batch.events;
+  const reason = new Error(`${describeFailure(err)} (batch kept in ${ctx.deadLetter.path})`);
+  ctx.report(Object.assign(reason, { cause: err }), { stage: 'sink', sink: sink.name, seq: batch.seq, events: batch.events, outcome: 'deadLettered' });
+  return true;
+}
+
+/**
  * Deliver one batch; never rejects, and counts each of its events exactly once.
  * - offline: append to the journal (with retries) → `journaled`.
- * - online, diskful: append to the journal first (write-ahead), send with retries → `sent` and
- *   the seq marked in `.sent`; if the sink finally refuses, the batch stays in the journal,
- *   unconfirmed → `journaled` (`provml push` replays it).
+ * - online, diskful: append to the journal first (write-ahead). If journaled batches wait for the
+ *   drain, this one queues behind them (→ `journaled`, sent later by the drain, in order).
+ *   Otherwise send with retries → `sent` and the seq marked in `.sent`; if the sink finally
+ *   refuses, the batch stays in the journal → `journaled`, and the drain replays it when the sink
+ *   is back.
  * - online, diskless: send with retries → `sent`, or `dropped` with the reason reported.
+ * - a non-retryable refusal (`err.retryable === false`, e.g. HTTP 400) is not retried: the batch
+ *   goes to the dead-letter file → `deadLettered` (and is marked done in `.sent`).
  *
  * @example
  * ```ts
@@ -91,26 +144,41 @@ export async function deliverBatch(ctx: DeliveryContext, batch: QuadBatch): Prom
     return;
   }
   let wal = false;
+  let offset = 0;
   if (journal) {
     try {
+      offset = journal.bytes;
       await journal.append(batch);
       wal = true;
     } catch (err) {
       ctx.report(err, { stage: 'journal', seq: batch.seq, events: batch.events, outcome: 'none' });
     }
   }
+  if (wal && ctx.backlog?.pending()) {
+    counters.journaled += batch.events; // behind the drain, in order
+    ctx.backlog.defer(batch, offset);
+    return;
+  }
   const sink = ctx.options.sink as Sink;
   const err = await writeWithRetry(ctx, sink, batch);
-  if (err === undefined) {
-    counters.sent += batch.events;
+  const markDone = async () => {
     if (wal && journal) {
       await journal.markSent(batch.seq).catch((e: unknown) => ctx.report(e, { stage: 'journal', seq: batch.seq, outcome: 'none' }));
     }
+  };
+  if (err === undefined) {
+    counters.sent += batch.events;
+    await markDone();
     return;
   }
   counters.failedBatches++;
+  if (isPermanentFailure(err) && deadLetterBatch(ctx, sink, batch, err)) {
+    await markDone();
+    return;
+  }
   if (wal) {
     counters.journaled += batch.events;
+    ctx.backlog?.defer(batch, offset);
     ctx.report(err, { stage: 'sink', sink: sink.name, seq: batch.seq, events: batch.events, outcome: 'journaled' });
   } else {
     lose(ctx, err, sink, batch);

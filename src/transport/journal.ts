@@ -114,9 +114,10 @@ function openAppendSync(path: string): number {
   return openSync(path, 'a+', 0o600); // O_APPEND: every write goes to the end
 }
 
-function writeAllSync(fd: number, data: Buffer): void {
+function writeAllSync(fd: number, data: Buffer): number {
   let off = 0;
   while (off < data.length) off += writeSync(fd, data, off, data.length - off);
+  return data.length;
 }
 
 /** Find the highest batch seq in an existing journal by scanning backwards from its end. */
@@ -171,12 +172,14 @@ export class Journal {
   /** Highest batch seq already in the file (or its sidecar) when it was opened; 0 for a new file. */
   readonly lastSeq: number;
   #fd: number | undefined;
+  #bytes: number;
   #sentFd: number | undefined;
   #dirty = false;
   #closed = false;
   #syncing: Promise<void> | undefined;
 
-  private constructor(path: string, durability: JournalDurability, fd: number, lastSeq: number) {
+  private constructor(path: string, durability: JournalDurability, fd: number, lastSeq: number, bytes: number) {
+    this.#bytes = bytes;
     this.path = path;
     this.durability = durability;
     this.#fd = fd;
@@ -189,15 +192,16 @@ export class Journal {
     try {
       const { size } = fstatSync(fd);
       let lastSeq = 0;
+      let bytes = size;
       if (size > 0) {
         const last = Buffer.alloc(1);
         readSync(fd, last, 0, 1, size - 1);
         // A crash mid-write left a partial line: terminate it so the next header starts a line.
-        if (last[0] !== 0x0a) writeAllSync(fd, Buffer.from('\n'));
+        if (last[0] !== 0x0a) bytes += writeAllSync(fd, Buffer.from('\n'));
         lastSeq = lastSeqOf(fd, size);
       }
       for (const s of readSentSeqsSync(options.path)) if (s > lastSeq) lastSeq = s;
-      return new Journal(options.path, options.durability ?? 'batch', fd, lastSeq);
+      return new Journal(options.path, options.durability ?? 'batch', fd, lastSeq, bytes);
     } catch (err) {
       closeSync(fd);
       throw err;
@@ -207,6 +211,14 @@ export class Journal {
   /** {@link Journal.openSync}, as a promise. */
   static async open(options: JournalOptions): Promise<Journal> {
     return Journal.openSync(options);
+  }
+
+  /**
+   * Bytes in the file as far as this journal knows (its size at open plus everything it appended
+   * since): the offset at which the next batch will start, for {@link ReadJournalOptions.start}.
+   */
+  get bytes(): number {
+    return this.#bytes;
   }
 
   #fdOrThrow(): number {
@@ -221,7 +233,7 @@ export class Journal {
 
   /** Append several batches, each with its header, in a single write (and at most one fsync). */
   async appendMany(batches: readonly QuadBatch[]): Promise<void> {
-    writeAllSync(this.#fdOrThrow(), blockText(batches));
+    this.#bytes += writeAllSync(this.#fdOrThrow(), blockText(batches));
     this.#dirty = true;
     if (this.durability === 'sync') await this.#datasync();
   }
@@ -232,7 +244,7 @@ export class Journal {
    */
   appendManySync(batches: readonly QuadBatch[]): void {
     const fd = this.#fdOrThrow();
-    writeAllSync(fd, blockText(batches));
+    this.#bytes += writeAllSync(fd, blockText(batches));
     if (this.durability === 'sync') fdatasyncSync(fd);
     else this.#dirty = true;
   }
@@ -287,6 +299,10 @@ export interface ReadJournalOptions {
   unsentOnly?: boolean;
   /** Receives warnings about skipped (torn or stray) content; default `console.warn`. */
   onWarning?: (message: string) => void;
+  /** Byte offset to start reading at; must be the start of a batch header (see {@link Journal.bytes}). */
+  start?: number;
+  /** Byte offset to stop reading before (exclusive), e.g. the journal's size when reading began. */
+  end?: number;
 }
 
 /**
@@ -325,7 +341,13 @@ export async function* readJournal(
   };
   const complete = () => cur !== null && cur.lines.length === cur.quads && cur.got === cur.bytes;
   let rest = '';
-  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  if (options.end !== undefined && options.end <= (options.start ?? 0)) return;
+  const stream = createReadStream(path, {
+    encoding: 'utf8',
+    highWaterMark: 1 << 20,
+    ...(options.start !== undefined ? { start: options.start } : {}),
+    ...(options.end !== undefined ? { end: options.end - 1 } : {}),
+  });
   for await (const chunk of stream as AsyncIterable<string>) {
     const s = rest + chunk;
     let start = 0;
@@ -341,8 +363,8 @@ export async function* readJournal(
       } else if (cur && !complete()) {
         cur.lines.push(line + '\n');
         cur.got += Buffer.byteLength(line, 'utf8') + 1;
-      } else if (line.trim() !== '') {
-        stray++;
+      } else if (line.trim() !== '' && !line.startsWith('#')) {
+        stray++; // comment lines outside batches (e.g. dead-letter notes) are fine
       }
       if (complete()) {
         const done = finish();

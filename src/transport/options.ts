@@ -50,8 +50,11 @@ export interface TransportErrorContext {
   events?: number;
   /** 1-based attempt that failed (sink writes). */
   attempt?: number;
-  /** What became of the data: retried later, kept in the journal, lost, or nothing lost. */
-  outcome: 'retrying' | 'journaled' | 'dropped' | 'none';
+  /**
+   * What became of the data: retried later, kept in the journal, written to the dead-letter file
+   * (the sink refused it for good), lost, or nothing lost.
+   */
+  outcome: 'retrying' | 'journaled' | 'deadLettered' | 'dropped' | 'none';
 }
 
 /**
@@ -98,6 +101,20 @@ export interface TransportOptions {
    * `false` keeps overflow in memory instead (memory then grows with the backlog).
    */
   spillPath?: string | false;
+  /**
+   * Append-only N-Quads file (mode 0600) for batches the sink rejects for good — errors with
+   * `retryable === false`, e.g. HTTP 400 — each block preceded by a comment with seq, status and
+   * the server's message. Default `<journal path>.dead.nq`, else `<tmpdir>/provml/dead-<pid>.nq`
+   * (created only when needed).
+   */
+  deadLetter?: string;
+  /**
+   * Diskful online mode: how often the drain loop retries replaying journaled batches while the
+   * sink is down (backoff from `retry.initialDelayMs` up to this, default 30 000 ms).
+   */
+  drainMaxDelayMs?: number;
+  /** Longest `shutdown()` spends draining the journal; the rest stays journaled (default 5000 ms). */
+  shutdownDrainTimeoutMs?: number;
   /** Sink retry policy (default 5 attempts, 100 ms doubling to ≤ 5 s, jittered). */
   retry?: RetryOptions;
   /** Receives every error; never let it throw (if it does, the logger gets that). */
@@ -129,6 +146,9 @@ export interface ResolvedTransportOptions {
   maxBacklogEvents: number;
   journal: JournalOptions | undefined;
   spillPath: string | undefined;
+  deadLetter: string;
+  drainMaxDelayMs: number;
+  shutdownDrainTimeoutMs: number;
   retry: Required<RetryOptions>;
   onError: TransportOptions['onError'];
   logger: TransportLogger;
@@ -174,6 +194,9 @@ export function resolveTransportOptions(o: TransportOptions): ResolvedTransportO
       o.spillPath === false
         ? undefined
         : (o.spillPath ?? join(tmpdir(), 'provml', `spill-${process.pid}-${Date.now()}.nq`)),
+    deadLetter: o.deadLetter ?? (journal ? `${journal.path}.dead.nq` : join(tmpdir(), 'provml', `dead-${process.pid}.nq`)),
+    drainMaxDelayMs: positive('drainMaxDelayMs', o.drainMaxDelayMs, 30_000),
+    shutdownDrainTimeoutMs: positive('shutdownDrainTimeoutMs', o.shutdownDrainTimeoutMs, 5000),
     retry,
     onError: o.onError,
     logger: o.logger === false ? { warn() {} } : (o.logger ?? rateLimitedLogger()),
@@ -183,8 +206,9 @@ export function resolveTransportOptions(o: TransportOptions): ResolvedTransportO
 }
 
 /**
- * Counters of a `Transport`. Every accepted event ends in exactly one of `sent`,
- * `journaled` or `dropped` (the latter also counts events refused at the door).
+ * Counters of a `Transport`. Every accepted event ends in exactly one of `sent`, `journaled`,
+ * `deadLettered` or `dropped` (the latter also counts events refused at the door). Journaled
+ * events move to `sent` when the drain loop delivers them later.
  *
  * @example
  * ```ts
@@ -200,6 +224,8 @@ export interface TransportStats {
   sent: number;
   /** Events whose batch rests only in a journal/spill file (offline mode, overflow, or sink failure). */
   journaled: number;
+  /** Events whose batch the sink refused for good (non-retryable error): in the dead-letter file. */
+  deadLettered: number;
   /** Events lost: refused (policy `drop`, after shutdown) or unrecordable/undeliverable. */
   dropped: number;
   /** Sink write attempts that failed and were retried. */

@@ -1,17 +1,20 @@
 import type { CaptureEvent } from '../capture/events.js';
+import { DeadLetterFile } from './dead-letter.js';
 import { deliverBatch, type DeliveryContext } from './delivery.js';
+import { JournalDrain } from './drain.js';
 import { registerExitFlush } from './exit-hooks.js';
 import { Journal } from './journal.js';
 import {
   resolveTransportOptions,
-  type RecorderOutput,
   type ResolvedTransportOptions,
   type TransportErrorContext,
   type TransportOptions,
   type TransportStats,
 } from './options.js';
 import { EventQueue } from './queue.js';
-import { createQuadBatch, type QuadBatch, type Sink } from './sink.js';
+import { recordBatches, type RecordHooks } from './record-batches.js';
+import { sleepUnref } from './retry.js';
+import type { QuadBatch, Sink } from './sink.js';
 
 export type { TransportStats } from './options.js';
 
@@ -54,7 +57,7 @@ type Counters = Omit<TransportStats, 'queueLength' | 'maxBuffered'>;
 export class Transport {
   readonly options: ResolvedTransportOptions;
   readonly #queue: EventQueue;
-  readonly #c: Counters = { captured: 0, recorded: 0, sent: 0, journaled: 0, dropped: 0, retried: 0, failedBatches: 0 };
+  readonly #c: Counters = { captured: 0, recorded: 0, sent: 0, journaled: 0, deadLettered: 0, dropped: 0, retried: 0, failedBatches: 0 };
   #items: WorkItem[] = []; // handed off, not yet recorded (FIFO)
   #backlog = 0; // events in #items
   #recording = 0; // events being recorded
@@ -69,10 +72,21 @@ export class Transport {
   #recordingLoop = false;
   #kickScheduled = false;
   #seq = 0;
+  readonly #recordHooks: RecordHooks = {
+    recorder: (events) => this.options.recorder(events),
+    batchSize: 0, // set in the constructor
+    nextSeq: () => ++this.#seq,
+    recorded: (n) => void (this.#c.recorded += n),
+    failed: (err, n) => {
+      this.#c.dropped += n;
+      this.#report(err, { stage: 'record', events: n, outcome: 'dropped' });
+    },
+  };
   readonly #journal: Journal | undefined;
   #spillFile: Journal | undefined;
   #spillBroken = false;
-  #delivery: DeliveryContext | undefined;
+  readonly #delivery: DeliveryContext;
+  readonly #drain: JournalDrain | undefined;
   #state: 'running' | 'stopping' | 'closed' = 'running';
   #shutdown: Promise<void> | undefined;
   readonly #timer: NodeJS.Timeout;
@@ -81,6 +95,7 @@ export class Transport {
   constructor(options: TransportOptions) {
     this.options = resolveTransportOptions(options);
     const o = this.options;
+    this.#recordHooks.batchSize = o.batchSize;
     this.#queue = new EventQueue({
       capacity: o.queueSize,
       batchSize: o.batchSize,
@@ -94,6 +109,18 @@ export class Transport {
       } catch (err) {
         this.#report(err, { stage: 'journal', outcome: 'none' });
       }
+    }
+    this.#delivery = {
+      options: o,
+      journal: this.#journal,
+      counters: this.#c,
+      report: (e, c) => this.#report(e, c),
+      deadLetter: new DeadLetterFile(o.deadLetter), // the file is created only when needed
+    };
+    if (o.mode === 'online' && o.sink && this.#journal) {
+      const warn = (m: string) => o.logger.warn(m);
+      this.#drain = new JournalDrain({ journal: this.#journal, sink: o.sink, context: this.#delivery, maxDelayMs: o.drainMaxDelayMs, warn });
+      this.#delivery.backlog = this.#drain;
     }
     this.#timer = setInterval(() => this.#tick(), o.flushIntervalMs);
     this.#timer.unref();
@@ -132,10 +159,16 @@ export class Transport {
   }
 
   /**
-   * Resolves when every event emitted before the call has been sent or journaled (or counted as
-   * dropped), and sinks/journal have been flushed (fsync per durability). Never rejects.
+   * Resolves when every event emitted before the call has been sent, journaled, dead-lettered or
+   * counted as dropped; then, if journaled batches wait for the drain, one drain pass runs (so with
+   * the endpoint up, everything is sent); then sinks/journal are flushed (fsync per durability).
+   * Never rejects.
    */
-  async flush(): Promise<void> {
+  flush(): Promise<void> {
+    return this.#flush(undefined);
+  }
+
+  async #flush(drainTimeoutMs: number | undefined): Promise<void> {
     if (this.#state === 'closed') return;
     this.#handoffQueue();
     const upTo = this.#nextId - 1;
@@ -144,6 +177,10 @@ export class Transport {
       this.#waiters.push({ upTo, resolve });
       this.#checkWaiters();
     });
+    if (this.#drain?.pending()) {
+      const pass = this.#drain.drainNow();
+      await (drainTimeoutMs === undefined ? pass : Promise.race([pass, sleepUnref(drainTimeoutMs)]));
+    }
     await this.#flushSinks();
   }
 
@@ -159,7 +196,8 @@ export class Transport {
     this.#state = 'stopping';
     clearInterval(this.#timer);
     this.#unregisterExit?.();
-    await this.flush();
+    await this.#flush(this.options.shutdownDrainTimeoutMs);
+    this.#drain?.close(); // what is left stays journaled
     await this.#guard('close', this.options.sink, async () => this.options.sink?.close?.());
     for (const j of [this.#journal, this.#spillFile]) await this.#guard('close', undefined, async () => j?.close());
     this.#state = 'closed';
@@ -219,7 +257,7 @@ export class Transport {
         const n = item.events.length;
         this.#backlog -= n;
         this.#recording += n;
-        const r = this.#record(item.events);
+        const r = recordBatches(this.#recordHooks, item.events);
         const batches = Array.isArray(r) ? r : await r;
         this.#recording -= n;
         item.pending = batches.length;
@@ -324,66 +362,7 @@ export class Transport {
 
   // ---- recording and delivery --------------------------------------------------------------
 
-  /**
-   * Events → batches of at most `batchSize` events, in order. Synchronous while the recorder is;
-   * a recorder failure drops (and reports) that slice only.
-   */
-  #record(events: CaptureEvent[]): QuadBatch[] | Promise<QuadBatch[]> {
-    const bs = this.options.batchSize;
-    const out: QuadBatch[] = [];
-    for (let i = 0; i < events.length; i += bs) {
-      const slice = events.length <= bs ? events : events.slice(i, i + bs);
-      try {
-        const r = this.options.recorder(slice);
-        if (r instanceof Promise) return this.#recordRest(events, i, r, out);
-        this.#accept(slice.length, r, out);
-      } catch (err) {
-        this.#recordFailed(err, slice.length);
-      }
-    }
-    return out;
-  }
-
-  async #recordRest(events: CaptureEvent[], i: number, pending: Promise<RecorderOutput>, out: QuadBatch[]): Promise<QuadBatch[]> {
-    const bs = this.options.batchSize;
-    for (;;) {
-      const n = Math.min(bs, events.length - i);
-      try {
-        this.#accept(n, await pending, out);
-      } catch (err) {
-        this.#recordFailed(err, n);
-      }
-      i += bs;
-      if (i >= events.length) return out;
-      try {
-        pending = Promise.resolve(this.options.recorder(events.slice(i, i + bs)));
-      } catch (err) {
-        pending = Promise.reject(err);
-      }
-    }
-  }
-
-  #accept(n: number, recorded: RecorderOutput, out: QuadBatch[]): void {
-    const seq = ++this.#seq;
-    if (Array.isArray(recorded)) out.push(createQuadBatch({ seq, events: n, quads: recorded }));
-    else if (recorded && typeof recorded.nquads === 'string' && Number.isInteger(recorded.count)) {
-      out.push(createQuadBatch({ seq, events: n, nquads: recorded.nquads, size: recorded.count }));
-    } else throw new TypeError('recorder returned neither quads nor { nquads, count }');
-    this.#c.recorded += n;
-  }
-
-  #recordFailed(err: unknown, n: number): void {
-    this.#c.dropped += n;
-    this.#report(err, { stage: 'record', events: n, outcome: 'dropped' });
-  }
-
   #deliver(batch: QuadBatch): Promise<void> {
-    this.#delivery ??= {
-      options: this.options,
-      journal: this.#journal,
-      counters: this.#c,
-      report: (e, c) => this.#report(e, c),
-    };
     return deliverBatch(this.#delivery, batch);
   }
 

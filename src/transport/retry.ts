@@ -15,6 +15,8 @@ export interface RetryOptions {
   maxDelayMs?: number;
   /** Growth factor between retries (default 2). */
   multiplier?: number;
+  /** Longest wait a server's `Retry-After` may impose before a retry (default 60 000 ms). */
+  maxRetryAfterMs?: number;
 }
 
 /**
@@ -30,6 +32,7 @@ export const DEFAULT_RETRY: Required<RetryOptions> = Object.freeze({
   initialDelayMs: 100,
   maxDelayMs: 5000,
   multiplier: 2,
+  maxRetryAfterMs: 60_000,
 });
 
 /**

@@ -143,13 +143,14 @@ describe('HttpSparqlEndpoint', () => {
     }
   });
 
-  it('fromEnv reads PROVML_ENDPOINT and PROVML_AUTH; writes are not implemented yet', async () => {
+  it('fromEnv reads PROVML_ENDPOINT and PROVML_AUTH; writes go out with the credentials', async () => {
     expect(HttpSparqlEndpoint.fromEnv({})).toBeUndefined();
     const ep = HttpSparqlEndpoint.fromEnv({ PROVML_ENDPOINT: server.url, PROVML_AUTH: 'bearer:abc' })!;
     await ep.ask('ASK {}');
     expect(server.requests.at(-1)!.headers.authorization).toBe('Bearer abc');
-    await expect(ep.update('INSERT DATA {}')).rejects.toThrow(/not implemented yet: HTTP writes arrive with the endpoint issue/);
-    await expect(ep.insertQuads([])).rejects.toThrow(/not implemented yet/);
+    await ep.update('INSERT DATA {}');
+    expect(server.requests.at(-1)!).toMatchObject({ kind: 'update', headers: { authorization: 'Bearer abc' } });
+    await ep.insertQuads([]); // nothing to send
     await ep.close();
     await ep.close();
     await expect(ep.ask('ASK {}')).rejects.toThrow(/closed/);

@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Term } from '@rdfjs/types';
@@ -5,30 +6,64 @@ import { DataFactory, Writer } from 'n3';
 import type { EmbeddedStore } from '../../../src/store/embedded.js';
 
 /**
- * A real loopback SPARQL 1.1 Protocol server (query operation only) over an EmbeddedStore, for
- * tests of HTTP clients: GET `?query=` and form-encoded POST; SELECT/ASK as SPARQL JSON results,
- * CONSTRUCT/DESCRIBE as N-Triples (or Turtle), with content negotiation; query errors → 400 with
- * the engine's message. The default graph is the union of all graphs unless the query has FROM.
- * `POST application/sparql-query` is refused with 415 (provml must never send it: it hangs
- * Virtuoso). Paths under `/hang` never answer.
+ * A real loopback SPARQL 1.1 server over an EmbeddedStore, for tests of HTTP clients (and, via
+ * its fault injection, of the transport's retry / journal / dead-letter logic).
+ *
+ * - Query (`/sparql`, any path not below): GET `?query=` and form-encoded POST; SELECT/ASK as
+ *   SPARQL JSON results, CONSTRUCT/DESCRIBE as N-Triples (or Turtle); query errors → 400. The
+ *   default graph is the union of all graphs unless the query has FROM. `POST
+ *   application/sparql-query` is refused with 415 (provml must never send it: it hangs Virtuoso).
+ * - Update: POST `application/sparql-update` (any query path) → `store.update`; errors → 400.
+ * - Graph Store Protocol POST with an N-Triples body: `/gsp?graph=<G>` (or `?default`), and
+ *   Virtuoso-style `/sparql-graph-crud?graph-uri=<G>`.
+ * - Auth: `auth` (basic, bearer or digest with MD5 + qop=auth, nonces checked) or a literal
+ *   `authorization` header value; anything else gets 401.
+ * - Faults: `failNext(n, status, { body, headers })` answers the next n requests with that status;
+ *   `hangNext(n)` never answers the next n; `down = true` resets every connection; paths under
+ *   `/hang` never answer.
  */
 
 export interface LoopbackRequest {
   method: string;
   url: string;
   headers: IncomingMessage['headers'];
+  /** What the request was (set once it passed auth and faults). */
+  kind: 'query' | 'update' | 'gsp' | 'fault' | 'unauthorized' | 'other';
   query: string | undefined;
+  /** Body of update and GSP requests. */
+  body?: string;
+  /** GSP target graph (`''` for the default graph). */
+  graph?: string;
 }
+
+export type LoopbackAuth =
+  | { type: 'basic'; user: string; password: string }
+  | { type: 'bearer'; token: string }
+  | { type: 'digest'; user: string; password: string; realm?: string };
 
 export interface LoopbackServer {
   /** `http://127.0.0.1:PORT/sparql` */
   url: string;
   origin: string;
+  /** Standard GSP URL: `http://127.0.0.1:PORT/gsp` */
+  gspUrl: string;
+  /** Virtuoso-style GSP URL: `http://127.0.0.1:PORT/sparql-graph-crud` */
+  virtuosoGspUrl: string;
   requests: LoopbackRequest[];
+  /** Requests of one kind that reached the store. */
+  count(kind: LoopbackRequest['kind']): number;
+  /** Answer the next `n` requests with `status` (default body `injected <status>`). */
+  failNext(n: number, status: number, options?: { body?: string; headers?: Record<string, string> }): void;
+  /** Never answer the next `n` requests. */
+  hangNext(n: number): void;
+  /** While true, every connection is reset (an endpoint that is down). */
+  down: boolean;
   close(): Promise<void>;
 }
 
 export interface LoopbackOptions {
+  /** Required credentials; other requests get 401 (digest: with a challenge). */
+  auth?: LoopbackAuth;
   /** Required `Authorization` header value; other requests get 401. */
   authorization?: string;
   /** Emit Virtuoso-style `typed-literal` for typed literals. */
@@ -37,6 +72,7 @@ export interface LoopbackOptions {
 
 const XSD_STRING = 'http://www.w3.org/2001/XMLSchema#string';
 const RDF_LANG_STRING = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#langString';
+const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 
 function jsonTerm(t: Term, typedLiteral: boolean): Record<string, string> {
   switch (t.termType) {
@@ -64,46 +100,131 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string): void {
-  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
+function send(res: ServerResponse, status: number, type: string, body: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), ...headers });
   res.end(body);
 }
 
-/** Start the server on 127.0.0.1, random port. */
-export async function startSparqlServer(store: EmbeddedStore, options: LoopbackOptions = {}): Promise<LoopbackServer> {
+function digestParams(header: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of header.slice(7).matchAll(/([a-z]+)=(?:"([^"]*)"|([^,\s]+))/gi)) out[m[1]!.toLowerCase()] = m[2] ?? m[3]!;
+  return out;
+}
+
+/**
+ * Start the server on 127.0.0.1, random port: `startSparqlServer({ store, auth })`, or the older
+ * `startSparqlServer(store, options)`.
+ */
+export async function startSparqlServer(
+  storeOrOptions: EmbeddedStore | (LoopbackOptions & { store: EmbeddedStore }),
+  legacy: LoopbackOptions = {},
+): Promise<LoopbackServer> {
+  const { store, ...options }: LoopbackOptions & { store: EmbeddedStore } =
+    'store' in storeOrOptions && typeof (storeOrOptions as { loadNQuads?: unknown }).loadNQuads !== 'function'
+      ? storeOrOptions
+      : { store: storeOrOptions as EmbeddedStore, ...legacy };
   const requests: LoopbackRequest[] = [];
+  const faults: { status: number; body?: string; headers?: Record<string, string> }[] = [];
+  let hang = 0;
+  const nonces = new Map<string, number>(); // nonce → highest nc seen
+  const realm = options.auth?.type === 'digest' ? (options.auth.realm ?? 'SPARQL') : 'SPARQL';
+
   const server = createServer((req, res) => {
     void handle(req, res).catch((err: unknown) => send(res, 500, 'text/plain', String(err)));
   });
 
+  function authorized(req: IncomingMessage): boolean {
+    const header = req.headers.authorization;
+    if (options.authorization !== undefined) return header === options.authorization;
+    const auth = options.auth;
+    if (!auth) return true;
+    if (auth.type === 'basic') return header === `Basic ${Buffer.from(`${auth.user}:${auth.password}`).toString('base64')}`;
+    if (auth.type === 'bearer') return header === `Bearer ${auth.token}`;
+    if (!header?.startsWith('Digest ')) return false;
+    const p = digestParams(header);
+    const seen = p.nonce !== undefined ? nonces.get(p.nonce) : undefined;
+    if (seen === undefined || p.username !== auth.user || p.realm !== realm || p.uri !== req.url || p.qop !== 'auth') return false;
+    const nc = parseInt(p.nc ?? '0', 16);
+    if (!(nc > seen)) return false; // replayed nonce count
+    const ha1 = md5(`${auth.user}:${realm}:${auth.password}`);
+    const ha2 = md5(`${req.method}:${p.uri}`);
+    if (p.response !== md5(`${ha1}:${p.nonce}:${p.nc}:${p.cnonce}:auth:${ha2}`)) return false;
+    nonces.set(p.nonce!, nc);
+    return true;
+  }
+
+  function unauthorized(res: ServerResponse): void {
+    const headers: Record<string, string> = {};
+    if (options.auth?.type === 'digest') {
+      const nonce = randomBytes(12).toString('hex');
+      nonces.set(nonce, 0);
+      headers['www-authenticate'] = `Digest realm="${realm}", domain="/", nonce="${nonce}", opaque="5ccc069c403ebaf9f0171e9517f40e41", qop="auth", algorithm="MD5"`;
+    } else if (options.auth?.type === 'basic') headers['www-authenticate'] = 'Basic realm="SPARQL"';
+    send(res, 401, 'text/plain', 'Unauthorized', headers);
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const entry: LoopbackRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, query: undefined };
+    const entry: LoopbackRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, kind: 'other', query: undefined };
     requests.push(entry);
-    if (url.pathname.startsWith('/hang')) return; // never answers
-    if (options.authorization !== undefined && req.headers.authorization !== options.authorization) {
-      send(res, 401, 'text/plain', 'Unauthorized');
+    if (state.down) {
+      req.socket.destroy();
       return;
+    }
+    if (url.pathname.startsWith('/hang')) return; // never answers
+    if (hang > 0) {
+      hang--;
+      return;
+    }
+    const fault = faults.shift();
+    if (fault) {
+      await readBody(req);
+      entry.kind = 'fault';
+      send(res, fault.status, 'text/plain', fault.body ?? `injected ${fault.status}`, fault.headers);
+      return;
+    }
+    if (!authorized(req)) {
+      await readBody(req);
+      entry.kind = 'unauthorized';
+      unauthorized(res);
+      return;
+    }
+    const type = req.headers['content-type'] ?? '';
+    if (req.method === 'POST' && (url.pathname === '/gsp' || url.pathname.startsWith('/sparql-graph-crud'))) {
+      const virtuoso = url.pathname !== '/gsp';
+      const graph = virtuoso ? url.searchParams.get('graph-uri') : url.searchParams.has('default') ? '' : url.searchParams.get('graph');
+      const body = await readBody(req);
+      if (graph === null) return send(res, 400, 'text/plain', 'missing graph parameter');
+      if (!/^(application\/n-triples|text\/plain)/.test(type)) return send(res, 415, 'text/plain', `unsupported content type ${type}`);
+      Object.assign(entry, { kind: 'gsp', body, graph });
+      try {
+        store.loadNQuads(body, graph === '' ? undefined : graph);
+      } catch (err) {
+        return send(res, 400, 'text/plain', `N-Triples parse error: ${(err as Error).message}`);
+      }
+      return send(res, 201, 'text/plain', 'Created');
     }
     let query: string | null = null;
     if (req.method === 'GET') query = url.searchParams.get('query');
     else if (req.method === 'POST') {
-      const type = req.headers['content-type'] ?? '';
       const body = await readBody(req);
-      if (!type.startsWith('application/x-www-form-urlencoded')) {
-        send(res, 415, 'text/plain', `unsupported content type ${type}`);
-        return;
+      if (type.startsWith('application/sparql-update')) {
+        Object.assign(entry, { kind: 'update', body });
+        try {
+          await store.update(body);
+        } catch (err) {
+          return send(res, 400, 'text/plain', `Update parse error: ${(err as Error).message}`);
+        }
+        return send(res, 204, 'text/plain', '');
       }
+      if (!type.startsWith('application/x-www-form-urlencoded')) return send(res, 415, 'text/plain', `unsupported content type ${type}`);
       query = new URLSearchParams(body).get('query');
     } else {
-      send(res, 405, 'text/plain', 'Method Not Allowed');
-      return;
+      return send(res, 405, 'text/plain', 'Method Not Allowed');
     }
-    if (!query) {
-      send(res, 400, 'text/plain', 'Missing query parameter');
-      return;
-    }
+    if (!query) return send(res, 400, 'text/plain', 'Missing query parameter');
     entry.query = query;
+    entry.kind = 'query';
     const accept = req.headers.accept ?? '*/*';
     const form = queryForm(query);
     // The default graph is the union of named graphs, unless the query names its dataset (FROM).
@@ -111,8 +232,7 @@ export async function startSparqlServer(store: EmbeddedStore, options: LoopbackO
     try {
       if (form === 'SELECT' || form === 'ASK') {
         if (!accept.includes('application/sparql-results+json') && !accept.includes('*/*')) {
-          send(res, 406, 'text/plain', `cannot produce ${accept}`);
-          return;
+          return send(res, 406, 'text/plain', `cannot produce ${accept}`);
         }
         let json: unknown;
         if (form === 'ASK') json = { head: {}, boolean: await store.ask(query, dataset) };
@@ -126,18 +246,15 @@ export async function startSparqlServer(store: EmbeddedStore, options: LoopbackO
         }
         send(res, 200, 'application/sparql-results+json', JSON.stringify(json));
       } else if (form === 'CONSTRUCT' || form === 'DESCRIBE') {
-        const type = accept.includes('application/n-triples') ? 'application/n-triples' : accept.includes('text/turtle') ? 'text/turtle' : undefined;
-        if (!type) {
-          send(res, 406, 'text/plain', `cannot produce ${accept}`);
-          return;
-        }
+        const rdfType = accept.includes('application/n-triples') ? 'application/n-triples' : accept.includes('text/turtle') ? 'text/turtle' : undefined;
+        if (!rdfType) return send(res, 406, 'text/plain', `cannot produce ${accept}`);
         const quads = await store.construct(query, dataset);
-        const writer = new Writer({ format: type === 'text/turtle' ? 'Turtle' : 'N-Triples' });
+        const writer = new Writer({ format: rdfType === 'text/turtle' ? 'Turtle' : 'N-Triples' });
         const text = await new Promise<string>((resolve, reject) => {
           writer.addQuads(quads.map((q) => DataFactory.quad(q.subject, q.predicate, q.object)));
           writer.end((err, out: string) => (err ? reject(err) : resolve(out)));
         });
-        send(res, 200, `${type}; charset=utf-8`, text);
+        send(res, 200, `${rdfType}; charset=utf-8`, text);
       } else {
         send(res, 400, 'text/plain', `Unsupported query form: ${form || '(none)'}`);
       }
@@ -149,14 +266,25 @@ export async function startSparqlServer(store: EmbeddedStore, options: LoopbackO
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;
-  return {
+  const state: LoopbackServer = {
     url: `${origin}/sparql`,
     origin,
+    gspUrl: `${origin}/gsp`,
+    virtuosoGspUrl: `${origin}/sparql-graph-crud`,
     requests,
+    down: false,
+    count: (kind) => requests.filter((r) => r.kind === kind).length,
+    failNext(n, status, o = {}) {
+      for (let i = 0; i < n; i++) faults.push({ status, ...o });
+    },
+    hangNext(n) {
+      hang += n;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
+  return state;
 }

@@ -1,0 +1,265 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { EmbeddedStore } from '../../../src/store/embedded.js';
+import {
+  HttpSparqlEndpoint,
+  SparqlHttpError,
+  groupTriplesByGraph,
+  insertDataRequests,
+  parseAuth,
+  parseDigestChallenge,
+  parseRetryAfter,
+} from '../../../src/store/index.js';
+import { track } from '../../../src/capture/api.js';
+import { ProvML } from '../../../src/tracker.js';
+import { EndpointSink } from '../../../src/transport/sinks/endpoint.js';
+import { createQuadBatch } from '../../../src/transport/sink.js';
+import { startSparqlServer, type LoopbackServer } from './sparql-server.js';
+
+const XSD = 'http://www.w3.org/2001/XMLSchema#';
+
+/** N-Quads with tricky literals, spread over `graphs` named graphs (plus default-graph lines when asked). */
+function nquads(n: number, graphs = 3, withDefault = false): string {
+  let out = '';
+  for (let i = 0; i < n; i++) {
+    const o =
+      i % 4 === 0
+        ? `"${i}"^^<${XSD}integer>`
+        : i % 4 === 1
+          ? `"line\\nbreak \\"quoted\\" \\\\ é ${i}"`
+          : i % 4 === 2
+            ? `"Lauf ${i}"@de`
+            : `<urn:x:o${i}>`;
+    const g = withDefault && i % 5 === 0 ? '' : ` <urn:g:${i % graphs}>`;
+    out += `<urn:x:s${i}> <urn:p:v> ${o}${g} .\n`;
+  }
+  return out;
+}
+
+const cleanup: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const c of cleanup.splice(0).reverse()) await c();
+});
+
+async function setup(options: Parameters<typeof startSparqlServer>[1] = {}) {
+  const store = EmbeddedStore.create();
+  const server = await startSparqlServer({ store, ...options });
+  cleanup.push(() => server.close());
+  return { store, server };
+}
+
+function endpoint(o: ConstructorParameters<typeof HttpSparqlEndpoint>[0]): HttpSparqlEndpoint {
+  const ep = new HttpSparqlEndpoint({ timeoutMs: 5000, ...o });
+  cleanup.push(() => ep.close());
+  return ep;
+}
+
+describe('HttpSparqlEndpoint writes', () => {
+  it('Update, standard GSP and Virtuoso GSP land exactly the same quads', async () => {
+    const data = nquads(2500, 4, true);
+    const reference = EmbeddedStore.create();
+    reference.loadNQuads(data, 'urn:g:fallback');
+    const dumps: string[] = [];
+    for (const mode of ['update', 'standard', 'virtuoso'] as const) {
+      const { store, server } = await setup();
+      const gsp = mode === 'update' ? false : { url: mode === 'standard' ? server.gspUrl : server.virtuosoGspUrl, style: mode };
+      const ep = endpoint({ url: server.url, gsp });
+      await ep.insertQuads(data, 'urn:g:fallback');
+      expect(store.size).toBe(reference.size);
+      dumps.push(store.dump().split('\n').sort().join('\n'));
+      if (mode === 'update') {
+        expect(server.count('gsp')).toBe(0);
+        expect(server.count('update')).toBe(3); // 2500 triples, ≤ 1000 each
+      } else {
+        expect(server.count('gsp')).toBe(5); // one per graph
+        expect(server.count('update')).toBe(0);
+        for (const r of server.requests) expect(r.headers['content-type']).toBe('application/n-triples');
+        const param = mode === 'standard' ? 'graph=' : 'graph-uri=';
+        expect(server.requests.every((r) => r.url.includes(param))).toBe(true);
+      }
+    }
+    expect(dumps[1]).toBe(dumps[0]);
+    expect(dumps[2]).toBe(dumps[0]);
+    expect(dumps[0]).toBe(reference.dump().split('\n').sort().join('\n'));
+  });
+
+  it('RDF/JS quads and N-Quads text insert the same triples', async () => {
+    const data = nquads(300, 2);
+    const { store: a, server: sa } = await setup();
+    const { store: b, server: sb } = await setup();
+    await endpoint({ url: sa.url }).insertQuads(data);
+    await endpoint({ url: sb.url, gsp: { url: sb.gspUrl, style: 'standard' } }).insertQuads(createQuadBatch({ seq: 1, events: 1, nquads: data }).quads);
+    expect(b.dump().split('\n').sort()).toEqual(a.dump().split('\n').sort());
+    expect(a.size).toBe(300);
+  });
+
+  it('splits a 3,500-triple insert without GSP into ≥ 4 updates of ≤ maxTriplesPerUpdate', async () => {
+    const { store, server } = await setup();
+    await endpoint({ url: server.url }).insertQuads(nquads(3500, 1));
+    expect(server.count('update')).toBeGreaterThanOrEqual(4);
+    for (const r of server.requests) expect(r.headers['content-type']).toBe('application/sparql-update');
+    expect(store.size).toBe(3500);
+    const { server: s2 } = await setup();
+    await endpoint({ url: s2.url, maxTriplesPerUpdate: 100 }).insertQuads(nquads(1000, 3));
+    expect(s2.count('update')).toBe(10);
+  });
+
+  it('chunks GSP posts at 10,000 triples', async () => {
+    const { store, server } = await setup();
+    await endpoint({ url: server.url, gsp: { url: server.virtuosoGspUrl, style: 'virtuoso' } }).insertQuads(nquads(25_000, 1));
+    expect(server.count('gsp')).toBe(3);
+    expect(store.size).toBe(25_000);
+  });
+
+  it('update() posts application/sparql-update to updateUrl', async () => {
+    const { store, server } = await setup();
+    const ep = endpoint({ url: `${server.origin}/query-only`, updateUrl: `${server.origin}/update` });
+    await ep.update('INSERT DATA { GRAPH <urn:g> { <urn:s> <urn:p> "x" } }');
+    expect(store.size).toBe(1);
+    expect(server.requests[0]).toMatchObject({ method: 'POST', url: '/update', kind: 'update' });
+  });
+
+  it('groups N-Quads text without parsing, and falls back to the parser for odd input', () => {
+    const g = groupTriplesByGraph('<urn:s> <urn:p> "a > b" <urn:g> .\n<urn:s> <urn:p> "1"^^<urn:dt> .\n', 'urn:dflt');
+    expect([...g.entries()]).toEqual([
+      ['urn:g', ['<urn:s> <urn:p> "a > b" .\n']],
+      ['urn:dflt', ['<urn:s> <urn:p> "1"^^<urn:dt> .\n']],
+    ]);
+    const odd = groupTriplesByGraph('<urn:s>   <urn:p>\t<urn:o>  <urn:g>.');
+    expect(odd.get('urn:g')).toHaveLength(1);
+    expect(insertDataRequests(new Map([['urn:g', ['<urn:s> <urn:p> <urn:o> .\n']]]), 10)).toEqual([
+      'INSERT DATA {\nGRAPH <urn:g> {\n<urn:s> <urn:p> <urn:o> .\n}\n}',
+    ]);
+  });
+});
+
+describe('errors', () => {
+  it('classifies 5xx/429 as retryable (with Retry-After), 400 as not, with the server message', async () => {
+    const { server } = await setup();
+    const ep = endpoint({ url: server.url });
+    server.failNext(1, 503);
+    server.failNext(1, 429, { headers: { 'retry-after': '2' } });
+    server.failNext(1, 400, { body: 'Virtuoso 37000 Error SP030: SPARQL compiler, line 1: syntax error' });
+    const errs: SparqlHttpError[] = [];
+    for (let i = 0; i < 3; i++) errs.push(await ep.update('INSERT DATA {}').then(() => undefined as never, (e: SparqlHttpError) => e));
+    expect(errs.map((e) => [e.status, e.retryable, e.retryAfterMs])).toEqual([
+      [503, true, undefined],
+      [429, true, 2000],
+      [400, false, undefined],
+    ]);
+    expect(errs[2]!.serverMessage).toMatch(/SP030/);
+    expect(parseRetryAfter(new Date(Date.now() + 3000).toUTCString())).toBeGreaterThan(1000);
+  });
+
+  it('connection errors and timeouts are retryable', async () => {
+    const { server } = await setup();
+    server.down = true;
+    const e1 = (await endpoint({ url: server.url }).update('INSERT DATA {}').catch((e: unknown) => e)) as SparqlHttpError;
+    expect([e1.code, e1.retryable]).toEqual(['connection', true]);
+    server.down = false;
+    server.hangNext(1);
+    const e2 = (await endpoint({ url: server.url, timeoutMs: 200 }).update('INSERT DATA {}').catch((e: unknown) => e)) as SparqlHttpError;
+    expect([e2.code, e2.retryable]).toEqual(['timeout', true]);
+  });
+});
+
+describe('auth', () => {
+  it('digest: answers the challenge, caches the nonce, and writes', async () => {
+    const { store, server } = await setup({ auth: { type: 'digest', user: 'dba', password: 'pa:ss"wörd' } });
+    const ep = endpoint({ url: `${server.origin}/sparql-auth`, auth: { type: 'digest', user: 'dba', password: 'pa:ss"wörd' }, gsp: { url: `${server.origin}/sparql-graph-crud-auth`, style: 'virtuoso' } });
+    await ep.insertQuads(nquads(50, 2));
+    await ep.update('INSERT DATA { GRAPH <urn:g:x> { <urn:s> <urn:p> "x" } }');
+    const [row] = await ep.select('SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }');
+    expect(row!.n!.value).toBe('51');
+    expect(store.size).toBe(51);
+    expect(server.count('unauthorized')).toBe(1); // only the very first request was challenged
+    expect(server.requests.filter((r) => r.kind !== 'unauthorized').every((r) => /^Digest /.test(String(r.headers.authorization)))).toBe(true);
+    expect(JSON.stringify(server.requests.map((r) => r.headers))).not.toContain('pa:ss');
+  });
+
+  it('digest with a wrong password: a non-retryable 401 without credentials in the message', async () => {
+    const { server } = await setup({ auth: { type: 'digest', user: 'dba', password: 'right' } });
+    const ep = endpoint({ url: server.url, auth: { type: 'digest', user: 'dba', password: 'wrong-secret' } });
+    const err = (await ep.insertQuads(nquads(3)).catch((e: unknown) => e)) as SparqlHttpError;
+    expect(err).toBeInstanceOf(SparqlHttpError);
+    expect([err.status, err.retryable]).toEqual([401, false]);
+    expect(`${err.message} ${err.stack} ${JSON.stringify(err)}`).not.toMatch(/wrong-secret/);
+  });
+
+  it('basic and bearer apply to updates and GSP posts', async () => {
+    for (const auth of [{ type: 'basic', user: 'u', password: 'p4ss' }, { type: 'bearer', token: 't0ken' }] as const) {
+      const { store, server } = await setup({ auth });
+      await endpoint({ url: server.url, auth }).insertQuads(nquads(10));
+      await endpoint({ url: server.url, auth, gsp: { url: server.gspUrl, style: 'standard' } }).insertQuads(nquads(20));
+      expect(store.size).toBe(20);
+      const err = (await endpoint({ url: server.url }).insertQuads(nquads(1)).catch((e: unknown) => e)) as SparqlHttpError;
+      expect([err.status, err.retryable]).toEqual([401, false]);
+    }
+  });
+
+  it('parses digest challenges and PROVML_AUTH', () => {
+    expect(parseDigestChallenge(['Basic realm="x"', 'Digest realm="SPARQL", nonce="ab\\"c", qop="auth,auth-int", algorithm=MD5'])).toMatchObject({
+      realm: 'SPARQL',
+      nonce: 'ab"c',
+      qop: 'auth,auth-int',
+      algorithm: 'MD5',
+    });
+    expect(parseAuth('digest:dba:a:b')).toEqual({ type: 'digest', user: 'dba', password: 'a:b' });
+    expect(() => parseAuth('digest:only')).toThrow(/PROVML_AUTH/);
+  });
+
+  it('fromEnv reads update, GSP, auth and timeout settings', async () => {
+    const ep = HttpSparqlEndpoint.fromEnv({
+      PROVML_ENDPOINT: 'http://127.0.0.1:1/sparql',
+      PROVML_UPDATE_ENDPOINT: 'http://127.0.0.1:1/update',
+      PROVML_GSP_ENDPOINT: 'http://127.0.0.1:1/sparql-graph-crud-auth',
+      PROVML_AUTH: 'digest:dba:dba',
+      PROVML_TIMEOUT_MS: '1234',
+    })!;
+    cleanup.push(() => ep.close());
+    expect([ep.url, ep.updateUrl, ep.gsp]).toEqual([
+      'http://127.0.0.1:1/sparql',
+      'http://127.0.0.1:1/update',
+      { url: 'http://127.0.0.1:1/sparql-graph-crud-auth', style: 'virtuoso' },
+    ]);
+    expect(HttpSparqlEndpoint.fromEnv({ PROVML_ENDPOINT: 'http://h/s', PROVML_GSP_ENDPOINT: 'http://h/g', PROVML_GSP_STYLE: 'standard' })!.gsp?.style).toBe('standard');
+  });
+});
+
+describe('EndpointSink and ProvML.init({ endpoint })', () => {
+  it('EndpointSink writes batches with their own graphs; its name has no credentials', async () => {
+    const { store, server } = await setup({ auth: { type: 'basic', user: 'u', password: 'sekret' } });
+    const ep = new HttpSparqlEndpoint({ url: server.url.replace('//', '//u:sekret@') });
+    const sink = new EndpointSink(ep);
+    expect(sink.name).toBe(`endpoint:${server.origin}`);
+    await sink.write(createQuadBatch({ seq: 1, events: 1, nquads: nquads(40, 2) }));
+    await sink.close();
+    expect(store.size).toBe(40);
+  });
+
+  it('ProvML.init({ endpoint }) records a run into the remote store', async () => {
+    for (const how of ['url', 'options', 'env'] as const) {
+      const { store, server } = await setup();
+      const before = process.env.PROVML_ENDPOINT;
+      if (how === 'env') process.env.PROVML_ENDPOINT = server.url;
+      try {
+        const prov = ProvML.init({
+          ...(how === 'url' ? { endpoint: server.url } : how === 'options' ? { endpoint: { url: server.url, gsp: { url: server.gspUrl, style: 'standard' as const } } } : {}),
+          installExitHooks: false,
+          environment: false,
+          files: false,
+        });
+        expect(prov.store).toBeUndefined();
+        expect(prov.endpoint).toBeInstanceOf(HttpSparqlEndpoint);
+        await track.workflow(`remote-${how}`, async () => track.stage('training', async () => 1));
+        await prov.shutdown();
+        expect(prov.stats()).toMatchObject({ dropped: 0, journaled: 0 });
+        expect(prov.stats().sent).toBe(prov.stats().captured);
+        expect(store.size).toBeGreaterThan(0);
+        expect(server.count(how === 'options' ? 'gsp' : 'update')).toBeGreaterThan(0);
+      } finally {
+        if (before === undefined) delete process.env.PROVML_ENDPOINT;
+        else process.env.PROVML_ENDPOINT = before;
+      }
+    }
+  });
+});
