@@ -73,6 +73,11 @@ export {
 } from './capture/index.js';
 
 export { EmbeddedStore, type EmbeddedStoreOptions } from './store/embedded.js';
+export { HttpSparqlEndpoint, type GraphStoreOptions, type HttpSparqlEndpointOptions } from './store/http.js';
+export { SparqlHttpError, type SparqlHttpErrorCode } from './store/http-error.js';
+export type { HttpAuth } from './store/http-auth.js';
+export { EndpointSink, type EndpointSinkOptions } from './transport/sinks/endpoint.js';
+export { startSparqlServer, type SparqlServer, type SparqlServerOptions } from './store/server.js';
 export type { Bindings, QueryOptions, SparqlEndpoint } from './store/endpoint.js';
 export { InMemorySink } from './transport/sinks/in-memory.js';
 export type { QuadBatch, Sink } from './transport/sink.js';

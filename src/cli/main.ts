@@ -1,6 +1,8 @@
 import { Command, Option } from 'commander';
 import { listRuns, runDatasets, runEpochs, runHyperparameters } from '../query/runs.js';
 import { InputError, loadFiles } from './load.js';
+import { addPushCommand } from './push-command.js';
+import { addServeCommand } from './serve-command.js';
 import { addValidateCommand } from './validate-command.js';
 
 /**
@@ -62,6 +64,8 @@ export function program(): Command {
     });
 
   addValidateCommand(cmd);
+  addServeCommand(cmd);
+  addPushCommand(cmd);
 
   cmd
     .command('docs')

@@ -94,7 +94,7 @@ SELECT ?run ?workflow ?start ?end ?status ?persona ?learning WHERE {
     ...(r.end ? { endedAt: r.end.value } : {}),
     ...(r.status ? { status: r.status.value } : {}),
     ...(r.persona ? { persona: r.persona.value } : {}),
-    learning: r.learning?.value === 'true',
+    learning: r.learning?.value === 'true' || r.learning?.value === '1', // Virtuoso answers EXISTS as 1/0
   }));
 }
 
