@@ -77,7 +77,7 @@ export { HttpSparqlEndpoint, type GraphStoreOptions, type HttpSparqlEndpointOpti
 export { SparqlHttpError, type SparqlHttpErrorCode } from './store/http-error.js';
 export type { HttpAuth } from './store/http-auth.js';
 export { EndpointSink, type EndpointSinkOptions } from './transport/sinks/endpoint.js';
-export { startSparqlServer, type SparqlServer, type SparqlServerOptions } from './store/server.js';
+export { startSparqlServer, type SparqlServer, type SparqlServerOptions, type SparqlServerRequestInfo, type StoreWrite } from './store/server.js';
 export type { Bindings, QueryOptions, SparqlEndpoint } from './store/endpoint.js';
 export { InMemorySink } from './transport/sinks/in-memory.js';
 export type { QuadBatch, Sink } from './transport/sink.js';
