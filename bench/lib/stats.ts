@@ -37,3 +37,10 @@ export function table(title: string, rows: Array<[string, ...string[]]>): void {
   const lines = rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
   process.stderr.write(`\n${title}\n${'-'.repeat(Math.max(title.length, ...lines.map((l) => l.length)))}\n${lines.join('\n')}\n`);
 }
+
+/** Nearest-rank percentile (p in [0, 1]) of a sample; NaN when empty. */
+export function percentile(xs: readonly number[], p: number): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))]!;
+}
