@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Term } from '@rdfjs/types';
 import { DataFactory, Writer } from 'n3';
 import type { EmbeddedStore } from '../../../src/store/embedded.js';
+import { termToJson } from '../../../src/store/server-format.js';
 
 /**
  * A real loopback SPARQL 1.1 server over an EmbeddedStore, for tests of HTTP clients (and, via
@@ -70,23 +71,13 @@ export interface LoopbackOptions {
   typedLiteral?: boolean;
 }
 
-const XSD_STRING = 'http://www.w3.org/2001/XMLSchema#string';
-const RDF_LANG_STRING = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#langString';
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 
-function jsonTerm(t: Term, typedLiteral: boolean): Record<string, string> {
-  switch (t.termType) {
-    case 'NamedNode':
-      return { type: 'uri', value: t.value };
-    case 'BlankNode':
-      return { type: 'bnode', value: t.value };
-    case 'Literal':
-      if (t.language) return { type: 'literal', value: t.value, 'xml:lang': t.language };
-      if (t.datatype.value === XSD_STRING || t.datatype.value === RDF_LANG_STRING) return { type: 'literal', value: t.value };
-      return { type: typedLiteral ? 'typed-literal' : 'literal', value: t.value, datatype: t.datatype.value };
-    default:
-      throw new Error(`cannot serialize ${t.termType}`);
-  }
+/** SPARQL JSON term via the server's own writer; `typedLiteral` mimics Virtuoso's legacy form. */
+function jsonTerm(t: Term, typedLiteral: boolean): Record<string, unknown> {
+  const json = termToJson(t);
+  if (typedLiteral && json.type === 'literal' && json.datatype !== undefined) json.type = 'typed-literal';
+  return json;
 }
 
 function queryForm(query: string): string {
