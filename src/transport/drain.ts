@@ -93,6 +93,15 @@ export class JournalDrain implements DrainBacklog {
     return this.#running;
   }
 
+  /**
+   * A pass that starts now, for `flush()`: a pass already running may have begun while the
+   * endpoint was still down, so wait for it, then run a fresh one if anything is still pending.
+   */
+  async drainFresh(): Promise<void> {
+    if (this.#running) await this.#running;
+    await this.drainNow();
+  }
+
   /** Stop: no more passes; a write in flight is ignored (its batch stays journaled). */
   close(): void {
     this.#closed = true;

@@ -178,7 +178,7 @@ export class Transport {
       this.#checkWaiters();
     });
     if (this.#drain?.pending()) {
-      const pass = this.#drain.drainNow();
+      const pass = this.#drain.drainFresh();
       await (drainTimeoutMs === undefined ? pass : Promise.race([pass, sleepUnref(drainTimeoutMs)]));
     }
     await this.#flushSinks();
