@@ -155,8 +155,8 @@ export interface Child {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; lines: Record<string, unknown>[] }>;
 }
 
-function spawnJsonChild(script: string, env: Record<string, string>): Child {
-  const proc = spawn(process.execPath, ['--import', 'tsx', script], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function spawnJsonChild(script: string, env: Record<string, string>, nodeArgs: string[] = []): Child {
+  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: Record<string, unknown>[] = [];
   const listeners = new Set<() => void>();
   let stderr = '';
@@ -215,7 +215,8 @@ export function startTrainingChild(config: ChildConfig): Child {
  * ```
  */
 export function startFloodChild(config: object): Child {
-  return spawnJsonChild(fixture('flood.ts'), { PROVML_FAULT_FLOOD: JSON.stringify(config) });
+  // --expose-gc: the child measures retained memory after a full GC at each epoch end.
+  return spawnJsonChild(fixture('flood.ts'), { PROVML_FAULT_FLOOD: JSON.stringify(config) }, ['--expose-gc']);
 }
 
 /**
