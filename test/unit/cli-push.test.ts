@@ -14,16 +14,6 @@ import { startFaultProxy } from '../support/fault-proxy.js';
 const exec = promisify(execFile);
 const root = new URL('../../', import.meta.url).pathname;
 
-interface Summary {
-  endpoint: string;
-  sent: number;
-  alreadySent: number;
-  torn: number;
-  failed: number;
-  triples: number;
-  events: number;
-  seconds: number;
-}
 
 async function provml(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   const e: NodeJS.ProcessEnv = { ...process.env, ...env };

@@ -16,8 +16,6 @@ afterEach(() => cleanup());
 
 beforeAll(async () => {
   reference = await referenceRun();
-  expect(reference.userError).toBeUndefined();
-  expect(reference.stats).toMatchObject({ journaled: 0, dropped: 0, deadLettered: 0 });
   expect(reference.afterShutdown).toBe(reference.final); // nothing left for push
   expect(reference.final).toBeGreaterThan(3000);
 });

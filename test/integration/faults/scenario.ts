@@ -4,6 +4,7 @@
  * of the journal, and the exact triple count.
  */
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import { ProvML, type ProvMLStats } from '../../../src/index.js';
 import { FaultTraining, type FaultTrainingOptions } from '../../fixtures/faults/training.js';
 import { countTriples, provmlPush, pushArgs, startBackend, tempDir, type Backend } from './harness.js';
@@ -137,7 +138,9 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
- * The reference: the same workload through the same HTTP path into a clean store, no faults.
+ * The reference: the same workload through the same HTTP path into a clean store, no faults. It
+ * is checked to be fault-free (no user error; nothing journaled, dropped or dead-lettered) before
+ * any scenario is compared with it.
  *
  * @example
  * ```ts
@@ -149,7 +152,10 @@ export async function referenceRun(): Promise<ScenarioResult> {
   const backend = await startBackend();
   const t = await tempDir();
   try {
-    return await runScenario({ backend, origin: new URL(backend.server.url).origin, dir: t.dir });
+    const r = await runScenario({ backend, origin: new URL(backend.server.url).origin, dir: t.dir });
+    expect(r.userError).toBeUndefined();
+    expect(r.stats).toMatchObject({ journaled: 0, dropped: 0, deadLettered: 0 });
+    return r;
   } finally {
     await backend.close();
     await t.cleanup();
