@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A private Virtuoso for development and tests: Debian's virtuoso-t on free loopback ports, with
 # its own ini and database in a state directory, anonymous SPARQL update and Graph Store writes
-# granted. Same layout as test/support/virtuoso.ts (which vitest uses), sharing its template db.
+# granted. The ini comes from test/support/virtuoso.ts (which vitest uses); it shares its template db.
 #
 #   scripts/virtuoso.sh start    # prints the endpoint URLs and PROVML_* exports
 #   scripts/virtuoso.sh status
@@ -11,6 +11,8 @@
 # Virtuoso applies `GRANT SPARQL_UPDATE TO "SPARQL"` only after a restart, and a new database
 # takes ~4 s; so a granted template database is built once and copied on every start (~2 s).
 set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 STATE="${PROVML_VIRTUOSO_HOME:-${TMPDIR:-/tmp}/provml-virtuoso-$UID}"
 SERVER="${PROVML_VIRTUOSO_BIN:-$(command -v virtuoso-t || echo /usr/bin/virtuoso-t)}"
@@ -28,47 +30,10 @@ free_port() {
   die "no free port found"
 }
 
-write_ini() { # dir sqlport httpport
-  cat >"$1/virtuoso.ini" <<EOF
-[Database]
-DatabaseFile = $1/virtuoso.db
-ErrorLogFile = $1/virtuoso.log
-LockFile = $1/virtuoso.lck
-TransactionFile = $1/virtuoso.trx
-xa_persistent_file = $1/virtuoso.pxa
-ErrorLogLevel = 7
-FileExtend = 200
-MaxCheckpointRemap = 2000
-Striping = 0
-TempStorage = TempDatabase
-[TempDatabase]
-DatabaseFile = $1/virtuoso-temp.db
-TransactionFile = $1/virtuoso-temp.trx
-MaxCheckpointRemap = 2000
-Striping = 0
-[Parameters]
-ServerPort = 127.0.0.1:$2
-DisableUnixSocket = 1
-CheckpointInterval = 60
-CaseMode = 2
-DirsAllowed = ., $1, /usr/share/virtuoso-opensource-7/vad
-NumberOfBuffers = 10000
-MaxDirtyBuffers = 6000
-MaxQueryMem = 512M
-ThreadsPerQuery = 4
-[HTTPServer]
-ServerPort = 127.0.0.1:$3
-ServerRoot = /var/lib/virtuoso-opensource-7/vsp
-MaxClientConnections = 10
-ServerThreads = 10
-MaxKeepAlives = 10
-KeepAliveTimeout = 10
-Charset = UTF-8
-EnabledGzipContent = 0
-[SPARQL]
-ResultSetMaxRows = 100000
-MaxQueryExecutionTime = 60
-EOF
+write_ini() { # dir sqlport httpport — the ini comes from test/support/virtuoso.ts (one source for both)
+  (cd "$ROOT" && node --import tsx --input-type=module -e \
+    "const { virtuosoIni } = await import('./test/support/virtuoso.ts'); process.stdout.write(virtuosoIni(process.argv[1], Number(process.argv[2]), Number(process.argv[3])));" \
+    "$1" "$2" "$3") >"$1/virtuoso.ini"
 }
 
 launch() { # dir -> sets PID SQL_PORT HTTP_PORT
