@@ -1,0 +1,44 @@
+/**
+ * Parameters and results of the lifecycle queries Q1–Q6 (shared/QUERIES.md). Every identifier
+ * parameter is an IRI, checked before it enters a query; every value parameter becomes a typed
+ * literal in the query's AST.
+ */
+import type { SparqlEndpoint } from '../../store/endpoint.js';
+
+/** A scalar read back from the store. */
+export type Scalar = string | number | boolean;
+
+/**
+ * Where domain knowledge lives (Q1, Q6): a named graph of the provenance endpoint, or another
+ * endpoint altogether (then provml joins on the client). Domain nodes name a data file either by
+ * the file's storage URL used as an IRI (`<file:///data/netherlands.sgy>`), by provml's data node
+ * IRI, or through `link`: a predicate whose object is the storage URL (IRI or literal).
+ *
+ * @example
+ * ```ts
+ * const domain: DomainSource = { graph: 'urn:example:geology' };
+ * const remote: DomainSource = { endpoint: new HttpSparqlEndpoint({ url: 'http://kg/sparql' }), link: 'http://example.org/geo#file' };
+ * ```
+ */
+export interface DomainSource {
+  /** Endpoint holding the domain facts; default: the provenance endpoint. */
+  endpoint?: SparqlEndpoint;
+  /** Named graph of the domain facts; default: every graph of that endpoint. */
+  graph?: string;
+  /** Predicate linking a domain node to a file's storage URL; default: the node *is* the file. */
+  link?: string;
+  /** Domain facts to return, name → predicate IRI; default: every predicate of the domain node. */
+  properties?: Record<string, string>;
+}
+
+/** A raw (source) file upstream of a dataset, with its curated characteristics and domain facts. */
+export interface SourceFileFacts {
+  /** The raw file's data node. */
+  data: string;
+  storageUrl?: string;
+  checksum?: string;
+  /** Dataset characteristics recorded about the file (e.g. `inlines: 651`, `latitude: 52.3`). */
+  characteristics: Record<string, Scalar>;
+  /** Domain facts from the domain graph, by property local name (or by the `properties` key). */
+  domain: Record<string, Scalar>;
+}

@@ -1,0 +1,170 @@
+/**
+ * The one place where query code turns values into SPARQL: RDF/JS terms built here go into a
+ * sparqljs AST, and the sparqljs generator writes the text. Nothing in `src/query/` pastes a user
+ * value into a query string, so a value can never change a query's shape.
+ *
+ * - {@link iriTerm} checks an IRI and throws a `TypeError` naming the offending value.
+ * - {@link literalTerm} types a JS value (number → xsd:integer or xsd:double, Date →
+ *   xsd:dateTime, boolean → xsd:boolean, string → plain literal).
+ * - {@link toSparql} generates the text with the provml prefixes.
+ * - {@link termValue} reads a result term back as a JS value.
+ */
+import type { Literal, NamedNode, Term, Variable } from '@rdfjs/types';
+import { DataFactory } from 'n3';
+import { Generator, type SparqlQuery } from 'sparqljs';
+
+const { namedNode, literal, variable } = DataFactory;
+
+/** Namespaces every provml query may use, by prefix. */
+export const PREFIXES = {
+  provml: 'https://w3id.org/prov-ml#',
+  prov: 'http://www.w3.org/ns/prov#',
+  mls: 'http://www.w3.org/ns/mls#',
+  rdf: 'http://www.w3.org/1999/02/22-rdf-syntax-ns#',
+  rdfs: 'http://www.w3.org/2000/01/rdf-schema#',
+  xsd: 'http://www.w3.org/2001/XMLSchema#',
+} as const;
+
+const XSD = PREFIXES.xsd;
+const IRI_RE = /^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>"{}|\\^`\u0000-\u0020]*$/;
+
+/**
+ * An IRI as an RDF/JS term, checked first: an absolute IRI with none of the characters IRIs may not
+ * contain. Throws a `TypeError` naming the value otherwise.
+ *
+ * @example
+ * ```ts
+ * iriTerm('urn:provml:execution:0190…'); // NamedNode
+ * iriTerm('x> } DROP ALL #');             // throws TypeError: provml: not a valid IRI: "x> } DROP ALL #"
+ * ```
+ */
+export function iriTerm(iri: string, what = 'IRI'): NamedNode {
+  if (typeof iri !== 'string' || !IRI_RE.test(iri)) throw new TypeError(`provml: not a valid ${what}: ${JSON.stringify(iri)}`);
+  return namedNode(iri);
+}
+
+/** A JS value a query can compare with. */
+export type LiteralInput = string | number | boolean | bigint | Date;
+
+/**
+ * A JS value as a typed literal. Numbers become `xsd:integer` when they are safe integers, else
+ * `xsd:double`; `datatype` (an IRI) overrides the choice.
+ *
+ * @example
+ * ```ts
+ * literalTerm(0.5);          // "0.5"^^xsd:double
+ * literalTerm('a"}\n');      // a plain literal holding exactly those characters
+ * literalTerm(new Date(0));  // "1970-01-01T00:00:00.000Z"^^xsd:dateTime
+ * ```
+ */
+export function literalTerm(value: LiteralInput, datatype?: string): Literal {
+  if (datatype !== undefined) return literal(lexical(value), iriTerm(datatype, 'datatype IRI'));
+  switch (typeof value) {
+    case 'string':
+      return literal(value);
+    case 'boolean':
+      return literal(String(value), namedNode(`${XSD}boolean`));
+    case 'bigint':
+      return literal(value.toString(), namedNode(`${XSD}integer`));
+    case 'number':
+      if (Number.isNaN(value)) return literal('NaN', namedNode(`${XSD}double`));
+      if (!Number.isFinite(value)) return literal(value > 0 ? 'INF' : '-INF', namedNode(`${XSD}double`));
+      return Number.isSafeInteger(value) ? literal(String(value), namedNode(`${XSD}integer`)) : literal(String(value), namedNode(`${XSD}double`));
+    default:
+      if (value instanceof Date) {
+        if (Number.isNaN(value.getTime())) throw new TypeError('provml: invalid Date in a query value');
+        return literal(value.toISOString(), namedNode(`${XSD}dateTime`));
+      }
+      throw new TypeError(`provml: cannot use ${JSON.stringify(value)} as a query value`);
+  }
+}
+
+function lexical(value: LiteralInput): string {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'number' && !Number.isFinite(value)) return Number.isNaN(value) ? 'NaN' : value > 0 ? 'INF' : '-INF';
+  return String(value);
+}
+
+/**
+ * A SPARQL variable term.
+ *
+ * @example
+ * ```ts
+ * varTerm('run'); // ?run
+ * ```
+ */
+export function varTerm(name: string): Variable {
+  return variable(name);
+}
+
+/**
+ * An IRI in one of the provml {@link PREFIXES} as a term: `term('prov', 'used')`.
+ *
+ * @example
+ * ```ts
+ * term('provml', 'partOf'); // <https://w3id.org/prov-ml#partOf>
+ * ```
+ */
+export function term(prefix: keyof typeof PREFIXES, local: string): NamedNode {
+  return namedNode(PREFIXES[prefix] + local);
+}
+
+const generator = new Generator({ prefixes: { ...PREFIXES } });
+
+/**
+ * SPARQL text of a sparqljs query AST, with the provml prefixes declared.
+ *
+ * @example
+ * ```ts
+ * toSparql({ type: 'query', queryType: 'ASK', prefixes: {}, where: [] }); // 'PREFIX provml: … ASK { }'
+ * ```
+ */
+export function toSparql(query: SparqlQuery): string {
+  return generator.stringify({ ...query, prefixes: { ...PREFIXES } } as SparqlQuery);
+}
+
+/**
+ * A result term as a JS value: numeric XSD types → number, `xsd:boolean` → boolean (also Virtuoso's
+ * 1/0 for EXISTS), other literals and IRIs → their string value. `undefined` for an unbound term.
+ *
+ * @example
+ * ```ts
+ * const [row] = await endpoint.select('SELECT (1.5 AS ?x) {}');
+ * termValue(row!.x); // 1.5
+ * ```
+ */
+export function termValue(t: Term | undefined): string | number | boolean | undefined {
+  if (t === undefined) return undefined;
+  if (t.termType !== 'Literal') return t.value;
+  const dt = t.datatype.value;
+  if (dt.startsWith(XSD)) {
+    const local = dt.slice(XSD.length);
+    if (NUMERIC.has(local)) {
+      const n = Number(t.value === 'INF' ? 'Infinity' : t.value === '-INF' ? '-Infinity' : t.value);
+      return Number.isNaN(n) && t.value !== 'NaN' ? t.value : n;
+    }
+    if (local === 'boolean') return t.value === 'true' || t.value === '1';
+  }
+  return t.value;
+}
+
+/**
+ * A result term as a number (`undefined` when unbound or not numeric).
+ *
+ * @example
+ * ```ts
+ * termNumber(row.loss); // 0.31
+ * ```
+ */
+export function termNumber(t: Term | undefined): number | undefined {
+  const v = termValue(t);
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))) return Number(v);
+  return undefined;
+}
+
+const NUMERIC = new Set([
+  'integer', 'decimal', 'double', 'float', 'long', 'int', 'short', 'byte', 'nonNegativeInteger',
+  'positiveInteger', 'negativeInteger', 'nonPositiveInteger', 'unsignedLong', 'unsignedInt',
+  'unsignedShort', 'unsignedByte',
+]);
