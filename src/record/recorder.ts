@@ -55,6 +55,8 @@ interface OpenExecution {
   at: number;
   kind: ActivityKind;
   spec: string;
+  /** First data node the start event used, for characteristics reported at the end. */
+  data?: NTerm | undefined;
 }
 
 /** Turns batches of capture events into quads. One instance per tracker (it keeps run state). */
@@ -94,7 +96,8 @@ export class Recorder {
   private start(e: StartEvent, files: Map<string, FileFacts>, out: NQuadsOut): void {
     const g = iri(this.mint.graph(e.root));
     const exec = iri(this.mint.execution(e.id));
-    this.open.set(e.id, { at: e.at, kind: e.kind, spec: e.spec });
+    const opened: OpenExecution = { at: e.at, kind: e.kind, spec: e.spec };
+    this.open.set(e.id, opened);
     this.plans.ensurePlan(e.spec, out);
     out.add(exec, TYPE, EXECUTION_CLASS[e.kind], g);
     out.add(exec, EXECUTES, iri(this.plans.planIri(e.spec)), g);
@@ -106,7 +109,7 @@ export class Recorder {
       this.learningRoots.add(e.root);
       out.add(iri(this.mint.execution(e.root)), TYPE, iri(PROVML.LearningProcessExecution), g);
     }
-    if (e.facts) writeFacts(this.factContext(e.id, e.kind, e.spec, exec, g, files), e.facts, out);
+    if (e.facts) opened.data = writeFacts(this.factContext(e.id, e.kind, e.spec, exec, g, files), e.facts, out);
   }
 
   private end(e: EndEvent, files: Map<string, FileFacts>, out: NQuadsOut): void {
@@ -118,7 +121,7 @@ export class Recorder {
     out.add(exec, STATUS, e.error ? FAILED : COMPLETED, g);
     if (opened) out.add(exec, DURATION, double(Math.max(0, e.at - opened.at)), g);
     if (e.error) out.add(exec, iri(PROVML.errorMessage), str(`${e.error.name}: ${e.error.message}`), g);
-    if (e.facts) writeFacts(this.factContext(e.id, e.kind, opened?.spec ?? '', exec, g, files), e.facts, out);
+    if (e.facts) writeFacts({ ...this.factContext(e.id, e.kind, opened?.spec ?? '', exec, g, files), usedData: opened?.data }, e.facts, out);
     if (e.kind === 'workflow') this.learningRoots.delete(e.root);
   }
 

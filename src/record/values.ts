@@ -39,6 +39,12 @@ export interface FactContext {
   files: Map<string, FileFacts>;
   mint: IriMinter;
   plans: ProspectiveWriter;
+  /**
+   * The data node the execution used (from its start event): what dataset characteristics describe
+   * when the end event carries them without a data reference of its own (a curation step that reads
+   * a raw file and returns quantities of interest about it).
+   */
+  usedData?: NTerm | undefined;
 }
 
 const SCALAR_CLASS: Record<ValueRole, NTerm> = {
@@ -56,8 +62,11 @@ const ATTRIBUTE_VALUE = iri(PROVML.AttributeValue);
 
 const USED: ReadonlySet<ValueRole> = new Set(['parameter', 'hyperparameter', 'input']);
 
-/** Append the quads of `facts` (all from one event) to `out`. */
-export function writeFacts(ctx: FactContext, facts: readonly Fact[], out: NQuadsOut): void {
+/**
+ * Append the quads of `facts` (all from one event) to `out`. Returns the first non-model data node
+ * among them (the execution's dataset), if any.
+ */
+export function writeFacts(ctx: FactContext, facts: readonly Fact[], out: NQuadsOut): NTerm | undefined {
   let model: NTerm | undefined;
   let dataset: NTerm | undefined;
   let evaluations: NTerm[] | undefined;
@@ -83,7 +92,9 @@ export function writeFacts(ctx: FactContext, facts: readonly Fact[], out: NQuads
     for (const ev of evaluations ?? []) out.add(ev, iri(PROVML.evaluatesModel), model, ctx.g);
     for (const mh of describesModel ?? []) out.add(mh, iri(PROVML.characterizes), model, ctx.g);
   }
-  if (dataset) for (const dc of describesData ?? []) out.add(dc, iri(PROVML.characterizes), dataset, ctx.g);
+  const described = dataset ?? ctx.usedData;
+  if (described) for (const dc of describesData ?? []) out.add(dc, iri(PROVML.characterizes), described, ctx.g);
+  return dataset;
 }
 
 function writeScalar(ctx: FactContext, f: Fact, out: NQuadsOut): NTerm {

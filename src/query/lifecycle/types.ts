@@ -42,3 +42,77 @@ export interface SourceFileFacts {
   /** Domain facts from the domain graph, by property local name (or by the `properties` key). */
   domain: Record<string, Scalar>;
 }
+
+/** Q1 — one raw file behind a model's training dataset. */
+export interface Q1Row extends SourceFileFacts {
+  model: string;
+  /** The training dataset the model was trained on. */
+  dataset: string;
+}
+
+/** Q2 — one parameter of a transformation upstream of a model's training dataset. */
+export interface Q2Row {
+  model: string;
+  dataset: string;
+  /** The transformation execution that used the parameter. */
+  execution: string;
+  /** The transformation's name (its plan). */
+  transformation: string;
+  parameter: string;
+  value: Scalar;
+}
+
+/** Q3 — the best model trained on a dataset, with its hyperparameters and evaluations. */
+export interface Q3Result {
+  dataset: string;
+  model: string;
+  /** The workflow execution (run) and learning stage that produced it. */
+  run: string;
+  stage: string;
+  /** Epoch the model was produced at, when known. */
+  epoch?: number;
+  measure: string;
+  value: number;
+  /** Hyperparameter settings of the stage (learning rate, epochs, batch size…). */
+  hyperparameters: Record<string, Scalar>;
+  /** Model hyperparameters describing the model itself (e.g. its epoch). */
+  modelHyperparameters: Record<string, Scalar>;
+  /** Every evaluation measure of the model (loss, accuracy…). */
+  evaluations: Record<string, number>;
+}
+
+/** Q4 — batch timing per epoch of a training on a dataset. */
+export interface Q4Row {
+  dataset: string;
+  run: string;
+  stage: string;
+  epoch: number;
+  batches: number;
+  avgMs: number;
+  minMs: number;
+  maxMs: number;
+}
+
+/** One model with its evaluations (Q5). */
+export interface EvaluatedModel {
+  model: string;
+  epoch?: number;
+  evaluations: Record<string, number>;
+}
+
+/** Q5 — a training on a dataset generated with given parameters (e.g. a slice range). */
+export interface Q5Row {
+  dataset: string;
+  run: string;
+  stage: string;
+  epochs: number;
+  batches: number;
+  avgBatchMs?: number;
+  avgEpochMs?: number;
+  models: EvaluatedModel[];
+}
+
+/** Q6 — a raw file behind a dataset generated with given parameters. */
+export interface Q6Row extends SourceFileFacts {
+  dataset: string;
+}
