@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { listRuns, runDatasets, runEpochs, runHyperparameters } from '../query/runs.js';
 import { InputError, loadFiles } from './load.js';
 import { addPushCommand } from './push-command.js';
+import { addQueryCommand } from './query-command.js';
 import { addServeCommand } from './serve-command.js';
 import { addValidateCommand } from './validate-command.js';
 
@@ -66,6 +67,7 @@ export function program(): Command {
   addValidateCommand(cmd);
   addServeCommand(cmd);
   addPushCommand(cmd);
+  addQueryCommand(cmd);
 
   cmd
     .command('docs')
