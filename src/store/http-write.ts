@@ -23,11 +23,23 @@ export const DEFAULT_GRAPH = '';
  */
 export function groupTriplesByGraph(input: readonly Quad[] | string, graph?: string): Map<string, string[]> {
   if (typeof input === 'string') {
-    const fast = splitNQuadsText(input, graph);
+    const fast = splitNQuadsText(escapeControls(input), graph);
     if (fast) return fast;
     return groupQuads(new Parser({ format: 'N-Quads' }).parse(input), graph);
   }
   return groupQuads(input, graph);
+}
+
+/**
+ * Raw control characters other than tab, LF and CR may only stand inside literals; write them as
+ * `\uXXXX`. (n3's Writer leaves U+001A–U+001F raw, and Virtuoso's N-Triples loader then stores a
+ * literal holding one after an escape as an empty string.)
+ */
+const RAW_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g;
+function escapeControls(text: string): string {
+  RAW_CONTROL.lastIndex = 0;
+  if (!RAW_CONTROL.test(text)) return text;
+  return text.replace(RAW_CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
 }
 
 function groupQuads(quads: readonly Quad[], graph: string | undefined): Map<string, string[]> {
@@ -43,7 +55,7 @@ function groupQuads(quads: readonly Quad[], graph: string | undefined): Map<stri
   }
   const out = new Map<string, string[]>();
   for (const [key, list] of byGraph) {
-    const text = new Writer({ format: 'N-Triples' }).quadsToString(list);
+    const text = escapeControls(new Writer({ format: 'N-Triples' }).quadsToString(list));
     out.set(
       key,
       text.split('\n').filter((l) => l.length > 0).map((l) => `${l}\n`),

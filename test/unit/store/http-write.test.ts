@@ -130,6 +130,20 @@ describe('HttpSparqlEndpoint writes', () => {
       'INSERT DATA {\nGRAPH <urn:g> {\n<urn:s> <urn:p> <urn:o> .\n}\n}',
     ]);
   });
+
+  it('writes raw control characters in literals as \\u escapes (Virtuoso drops literals holding some raw)', async () => {
+    const { DataFactory } = await import('n3');
+    const value = 'x\u0001\u001a\u001f\ty';
+    const q = DataFactory.quad(DataFactory.namedNode('urn:s'), DataFactory.namedNode('urn:p'), DataFactory.literal(value));
+    const [line] = groupTriplesByGraph([q], 'urn:g').get('urn:g')!;
+    expect(line).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
+    const fromText = groupTriplesByGraph(`<urn:s> <urn:p> "x\u0001\u001f" .\n`, 'urn:g').get('urn:g')!;
+    expect(fromText).toEqual(['<urn:s> <urn:p> "x\\u0001\\u001F" .\n']);
+    const store = EmbeddedStore.create();
+    await store.insertQuads(line!, 'urn:g');
+    const [row] = await store.select('SELECT ?o WHERE { GRAPH ?g { <urn:s> <urn:p> ?o } }');
+    expect(row?.o?.value).toBe(value);
+  });
 });
 
 describe('errors', () => {
