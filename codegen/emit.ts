@@ -8,6 +8,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { posix, resolve } from 'node:path';
 import { emitClasses, importPath } from './emit-classes.js';
+import { emitQuerySchema } from './emit-query-schema.js';
 import { emitVocab } from './emit-vocab.js';
 import type { IR } from './ir.js';
 import { loadTurtle } from './load.js';
@@ -70,6 +71,7 @@ export function generate(options: GenerateOptions = {}): GenerateResult {
   const runtimeImport = importPath(posix.join(outDir, 'classes'), posix.join(runtimeDir, 'resource.js'));
   for (const [path, content] of emitClasses(ir, { runtimeImport })) files.set(`classes/${path}`, content);
   files.set('model.json', `${JSON.stringify(ir, null, 2)}\n`);
+  files.set('query-schema.ts', emitQuerySchema(ir));
   const sorted = new Map([...files].sort(([a], [b]) => compare(a, b)));
   return { outDir, files: sorted, ir, warnings };
 }

@@ -58,9 +58,14 @@ export type LiteralInput = string | number | boolean | bigint | Date;
  * ```
  */
 export function literalTerm(value: LiteralInput, datatype?: string): Literal {
-  if (datatype !== undefined) return literal(lexical(value), iriTerm(datatype, 'datatype IRI'));
+  if (datatype !== undefined) {
+    const text = lexical(value);
+    checkText(text);
+    return literal(text, iriTerm(datatype, 'datatype IRI'));
+  }
   switch (typeof value) {
     case 'string':
+      checkText(value);
       return literal(value);
     case 'boolean':
       return literal(String(value), namedNode(`${XSD}boolean`));
@@ -111,8 +116,23 @@ export function term(prefix: keyof typeof PREFIXES, local: string): NamedNode {
 
 const generator = new Generator({ prefixes: { ...PREFIXES } });
 
+/** The parts of sparqljs's (untyped) inner generator that {@link toSparql} hooks. */
+interface GeneratorInternals {
+  toQuery(query: SparqlQuery): string;
+  toEntity(value: unknown): string;
+  encodeIRI(iri: string): string;
+}
+
 /**
  * SPARQL text of a sparqljs query AST, with the provml prefixes declared.
+ *
+ * Terms are written by this module rather than by sparqljs alone: every IRI is checked again (a
+ * term made elsewhere cannot smuggle `>` or a space into the text) and literals are escaped so
+ * that every engine reads back exactly the value — control characters as `\uXXXX` (a raw NUL ends
+ * a string for Virtuoso's parser), U+2028/U+2029 too (sparqljs indents after them as if they were
+ * line breaks, which would change the value), a `u` after an escaped backslash as `\u0075` (so an engine that
+ * decodes `\u` escapes before parsing, as SPARQL 1.1 §19.2 allows, cannot turn `\\u0022` into a
+ * quote), and unpaired UTF-16 surrogates, which no engine can store, refused with a TypeError.
  *
  * @example
  * ```ts
@@ -120,7 +140,48 @@ const generator = new Generator({ prefixes: { ...PREFIXES } });
  * ```
  */
 export function toSparql(query: SparqlQuery): string {
-  return generator.stringify({ ...query, prefixes: { ...PREFIXES } } as SparqlQuery);
+  const inner = generator.createGenerator() as GeneratorInternals;
+  const toEntity = inner.toEntity;
+  inner.toEntity = function (this: GeneratorInternals, value: unknown): string {
+    const t = value as Partial<Term> | null;
+    if (t?.termType === 'Literal') return literalSource(t as Literal, this);
+    if (t?.termType === 'NamedNode') iriTerm(t.value as string);
+    return toEntity.call(this, value);
+  };
+  return inner.toQuery({ ...query, prefixes: { ...PREFIXES } } as SparqlQuery);
+}
+
+/** A literal in SPARQL syntax (see {@link toSparql} for the escaping rules). */
+function literalSource(lit: Literal, g: GeneratorInternals): string {
+  const text = `"${escapeString(lit.value)}"`;
+  if (lit.language) {
+    if (!/^[a-zA-Z]+(-[a-zA-Z0-9]+)*$/.test(lit.language)) throw new TypeError(`provml: not a valid language tag: ${JSON.stringify(lit.language)}`);
+    return `${text}@${lit.language}`;
+  }
+  const dt = lit.datatype?.value;
+  if (dt === undefined || dt === `${XSD}string`) return text;
+  if (dt === `${XSD}integer` && /^\d+$/.test(lit.value)) return `${lit.value} `; // as sparqljs writes it
+  return `${text}^^${g.encodeIRI(iriTerm(dt, 'datatype IRI').value)}`;
+}
+
+const ECHAR: Record<string, string> = { '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f' };
+
+/** The body of a `"…"` string literal holding exactly `value`. */
+function escapeString(value: string): string {
+  checkText(value);
+  return value.replace(/\\([uU])?|["\n\r\t\b\f]|[\u0000-\u001f\u2028\u2029]/g, (m: string, u: string | undefined) => {
+    if (m[0] === '\\') return u === undefined ? '\\\\' : `\\\\${uEscape(u)}`;
+    return ECHAR[m] ?? uEscape(m);
+  });
+}
+
+function uEscape(c: string): string {
+  return `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** Throws a TypeError for a string no SPARQL engine can hold: one with an unpaired surrogate. */
+function checkText(value: string): void {
+  if (/\p{Surrogate}/u.test(value)) throw new TypeError(`provml: string has an unpaired UTF-16 surrogate: ${JSON.stringify(value)}`);
 }
 
 /**
