@@ -1,9 +1,12 @@
 import { Command, Option } from 'commander';
 import { listRuns, runDatasets, runEpochs, runHyperparameters } from '../query/runs.js';
 import { InputError, loadFiles } from './load.js';
+import { addLineageCommand } from './lineage-command.js';
+import { addMonitorCommand } from './monitor-command.js';
 import { addPushCommand } from './push-command.js';
 import { addQueryCommand } from './query-command.js';
 import { addServeCommand } from './serve-command.js';
+import { addSparqlCommand } from './sparql-command.js';
 import { addValidateCommand } from './validate-command.js';
 
 /**
@@ -67,6 +70,9 @@ export function program(): Command {
   addValidateCommand(cmd);
   addServeCommand(cmd);
   addPushCommand(cmd);
+  addMonitorCommand(cmd);
+  addSparqlCommand(cmd);
+  addLineageCommand(cmd);
   addQueryCommand(cmd);
 
   cmd
