@@ -10,7 +10,7 @@
 import { mkdir, writeFile, readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { Batch, Epoch, LearningStage, ProvML, Transformation, Workflow, WorkflowRun, ref } from '../../src/index.js';
-import { listRuns, runDatasets, runEpochs, runHyperparameters } from '../../src/query/index.js';
+import { lineage, listRuns, q3, runDatasets, runEpochs, runHyperparameters, toMermaid } from '../../src/query/index.js';
 import { validateDataset } from '../../src/validate/index.js';
 import { LogisticModel, makeBlobs, type Example } from './model.js';
 
@@ -133,6 +133,15 @@ async function main(): Promise<void> {
     console.table((await runEpochs(store, training.run)).map((e) => ({ stage: e.stageType, epoch: e.epoch, batches: e.batches, loss: round(e.measures.loss), accuracy: round(e.measures.accuracy), ms: round(e.durationMs) })));
     console.log('Datasets and models the training used or generated:');
     console.table((await runDatasets(store, training.run)).map((d) => ({ role: d.role, by: d.kind, file: rel(d.storageUrl), sha256: d.checksum?.slice(0, 12), bytes: d.byteSize })));
+  }
+  const trainNode = training && (await runDatasets(store, training.run)).find((d) => d.role === 'used' && d.storageUrl?.endsWith('/train.json'));
+  const best = trainNode && (await q3(store, { dataset: trainNode.data }));
+  if (best) {
+    console.log('Q3 — the least-loss model trained on train.json, with its hyperparameters and evaluations:');
+    console.table([{ epoch: best.epoch, ...best.hyperparameters, ...Object.fromEntries(Object.entries(best.evaluations).map(([k, v]) => [k, round(v)])), model: best.model }]);
+    const graph = await lineage(store, best.model, { direction: 'backward', include: ['DataReferenceValue', 'ModelReferenceValue', 'DataTransformationExecution', 'ParameterValue'], exclude: ['BatchExecution'] });
+    console.log('Its lineage back to the raw survey (data, transformations and parameters), as Mermaid:');
+    console.log(toMermaid(graph));
   }
   const prep = runs.find((r) => !r.learning);
   if (prep) {
