@@ -13,7 +13,14 @@
  * - `end`   — that execution finished, with outputs, or with the user's error.
  */
 
-/** What kind of activity an execution is; maps to a PROV-ML execution class. */
+/**
+ * What kind of activity an execution is; maps to a PROV-ML execution class.
+ *
+ * @example
+ * ```ts
+ * const kind: ActivityKind = 'epoch';
+ * ```
+ */
 export type ActivityKind =
   | 'workflow' // WorkflowExecution (LearningProcessExecution when it contains a learning stage)
   | 'transformation' // DataTransformationExecution
@@ -22,7 +29,14 @@ export type ActivityKind =
   | 'epoch' // EpochExecution
   | 'batch'; // BatchExecution
 
-/** The learning stage types of PROV-ML (individuals of provml:LearningStageType). */
+/**
+ * The learning stage types of PROV-ML (individuals of provml:LearningStageType).
+ *
+ * @example
+ * ```ts
+ * const stage: StageType = 'training';
+ * ```
+ */
 export type StageType = 'training' | 'validation' | 'testing';
 
 /**
@@ -36,6 +50,11 @@ export type StageType = 'training' | 'validation' | 'testing';
  * - `modelHyperparameter` → ModelHyperParameterValue (e.g. the epoch a model was produced at)
  * - `characteristic` → DatasetCharacteristicValue (e.g. number of instances)
  * - `attribute` → AttributeValue (anything else the user asked to keep)
+ *
+ * @example
+ * ```ts
+ * const role: ValueRole = 'hyperparameter';
+ * ```
  */
 export type ValueRole =
   | 'parameter'
@@ -48,7 +67,14 @@ export type ValueRole =
   | 'characteristic'
   | 'attribute';
 
-/** A data reference: a file path or URI. File facts (checksum, size…) are computed in the background. */
+/**
+ * A data reference: a file path or URI. File facts (checksum, size…) are computed in the background.
+ *
+ * @example
+ * ```ts
+ * const data: DataRefSummary = { $: 'ref', uri: '/data/train.csv', mediaType: 'text/csv' };
+ * ```
+ */
 export interface DataRefSummary {
   $: 'ref';
   /** Absolute file path or URI as given by the user (resolved to absolute for relative paths). */
@@ -58,7 +84,14 @@ export interface DataRefSummary {
   version?: string;
 }
 
-/** A cheap, synchronous, JSON-safe summary of a runtime value. */
+/**
+ * A cheap, synchronous, JSON-safe summary of a runtime value.
+ *
+ * @example
+ * ```ts
+ * const v: ValueSummary = { $: 'tensor', shape: [32, 10], dtype: 'float32', size: 320 };
+ * ```
+ */
 export type ValueSummary =
   | null
   | boolean
@@ -77,7 +110,14 @@ export type ValueSummary =
   | { $: 'undefined' }
   | { $: 'error'; name: string; message: string };
 
-/** One captured value with its meaning. */
+/**
+ * One captured value with its meaning.
+ *
+ * @example
+ * ```ts
+ * const fact: Fact = { role: 'measure', name: 'loss', value: 0.31 };
+ * ```
+ */
 export interface Fact {
   role: ValueRole;
   /** The attribute's name (argument name given in the decorator options, or the output key). */
@@ -85,7 +125,14 @@ export interface Fact {
   value: ValueSummary;
 }
 
-/** Declared (prospective) attribute of a transformation/stage. */
+/**
+ * Declared (prospective) attribute of a transformation/stage.
+ *
+ * @example
+ * ```ts
+ * const a: AttributeSpec = { role: 'parameter', name: 'tileSize', direction: 'in' };
+ * ```
+ */
 export interface AttributeSpec {
   role: ValueRole;
   name: string;
@@ -93,7 +140,14 @@ export interface AttributeSpec {
   direction: 'in' | 'out';
 }
 
-/** Prospective provenance: emitted once per specification, before its first execution. */
+/**
+ * Prospective provenance: emitted once per specification, before its first execution.
+ *
+ * @example
+ * ```ts
+ * const spec: SpecEvent = { t: 'spec', spec: 'Trainer#train', kind: 'stage', name: 'train', stageType: 'training', attributes: [] };
+ * ```
+ */
 export interface SpecEvent {
   t: 'spec';
   /** Stable key of the specification, e.g. `"Trainer#train"`; unique within a workflow. */
@@ -114,7 +168,14 @@ export interface SpecEvent {
   software?: string;
 }
 
-/** An execution began. */
+/**
+ * An execution began.
+ *
+ * @example
+ * ```ts
+ * const start: StartEvent = { t: 'start', id: '0190…', spec: 'Trainer#epoch', kind: 'epoch', root: '0190…', at: Date.now(), index: 0 };
+ * ```
+ */
 export interface StartEvent {
   t: 'start';
   /** Unique, time-ordered execution id (UUIDv7 text). */
@@ -132,7 +193,14 @@ export interface StartEvent {
   facts?: Fact[];
 }
 
-/** An execution finished (normally or by throwing). */
+/**
+ * An execution finished (normally or by throwing).
+ *
+ * @example
+ * ```ts
+ * const end: EndEvent = { t: 'end', id: '0190…', kind: 'epoch', root: '0190…', at: Date.now(), facts: [{ role: 'measure', name: 'loss', value: 0.3 }] };
+ * ```
+ */
 export interface EndEvent {
   t: 'end';
   id: string;
@@ -144,5 +212,12 @@ export interface EndEvent {
   error?: { name: string; message: string };
 }
 
-/** Any capture event. */
+/**
+ * Any capture event.
+ *
+ * @example
+ * ```ts
+ * const isEnd = (e: CaptureEvent): e is EndEvent => e.t === 'end';
+ * ```
+ */
 export type CaptureEvent = SpecEvent | StartEvent | EndEvent;

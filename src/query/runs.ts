@@ -11,7 +11,14 @@ PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX mls: <http://www.w3.org/ns/mls#>
 `;
 
-/** One workflow execution. */
+/**
+ * One workflow execution.
+ *
+ * @example
+ * ```ts
+ * const [latest]: RunSummary[] = await listRuns(store);
+ * ```
+ */
 export interface RunSummary {
   run: string;
   workflow: string;
@@ -23,7 +30,15 @@ export interface RunSummary {
   learning: boolean;
 }
 
-/** One epoch of a run's learning stages, with its measures. */
+/**
+ * One epoch of a run's learning stages, with its measures.
+ *
+ * @example
+ * ```ts
+ * const epochs: EpochSummary[] = await runEpochs(store, run);
+ * console.log(epochs.map((e) => e.measures.loss));
+ * ```
+ */
 export interface EpochSummary {
   stage: string;
   stageType?: string;
@@ -34,14 +49,28 @@ export interface EpochSummary {
   measures: Record<string, number>;
 }
 
-/** A hyperparameter setting used by a stage of a run. */
+/**
+ * A hyperparameter setting used by a stage of a run.
+ *
+ * @example
+ * ```ts
+ * const hp: HyperparameterSetting[] = await runHyperparameters(store, run);
+ * ```
+ */
 export interface HyperparameterSetting {
   stage: string;
   name: string;
   value: string;
 }
 
-/** A data reference a run used or generated. */
+/**
+ * A data reference a run used or generated.
+ *
+ * @example
+ * ```ts
+ * const used: DatasetUse[] = (await runDatasets(store, run)).filter((d) => d.role === 'used');
+ * ```
+ */
 export interface DatasetUse {
   data: string;
   storageUrl?: string;

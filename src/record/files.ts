@@ -19,7 +19,14 @@ export interface FileFacts {
   mediaType?: string;
 }
 
-/** Options of file inspection for data references: hashing on/off and the largest file hashed. */
+/**
+ * Options of file inspection for data references: hashing on/off and the largest file hashed.
+ *
+ * @example
+ * ```ts
+ * ProvML.init({ files: { maxHashBytes: 256 * 1024 * 1024 } });
+ * ```
+ */
 export interface FileInspectorOptions {
   /** Hash files up to this many bytes (larger ones get size and mtime only). Default 1 GiB. */
   maxHashBytes?: number;

@@ -90,7 +90,16 @@ export function countDistinct(target: Field<unknown, string> | AnyNode): Aggrega
   return new Aggregate(aggregation('count', t, true), t, toCount);
 }
 
-/** A value field whose values can be added up: numbers, or untyped values (`hasValue`). */
+/**
+ * A value field whose values can be added up: numbers, or untyped values (`hasValue`).
+ *
+ * @example
+ * ```ts
+ * const q = query('EpochExecution');
+ * const f: NumericField<string> = q.root.get('durationMs');
+ * q.select({ mean: avg(f) });
+ * ```
+ */
 export type NumericField<Id extends string> = ValueField<number, Id> | ValueField<string | number | boolean, Id>;
 
 /**

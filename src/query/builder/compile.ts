@@ -31,7 +31,15 @@ import { Field } from './field.js';
 import type { AnyNode } from './node.js';
 import { classSpec } from './schema.js';
 
-/** What `select()` accepts as a value: a field, a node (its IRI) or an aggregate. */
+/**
+ * What `select()` accepts as a value: a field, a node (its IRI) or an aggregate.
+ *
+ * @example
+ * ```ts
+ * const q = query('EpochExecution');
+ * const cells: Record<string, Selectable> = { epoch: q.root, i: q.root.get('iterationIndex'), n: count(q.root) };
+ * ```
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Selectable = Field<any, string> | AnyNode | Aggregate<any, string>;
 

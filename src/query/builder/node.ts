@@ -42,7 +42,14 @@ export type FieldOf<C extends ClassName, F extends FieldName<C>, Id extends stri
   ? LinkField<Id>
   : ValueField<FieldValue<C, F>, Id>;
 
-/** Any node handle, whatever its class and path. */
+/**
+ * Any node handle, whatever its class and path.
+ *
+ * @example
+ * ```ts
+ * const nodes: AnyNode[] = [query('EpochExecution').root];
+ * ```
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyNode = QueryNode<any, any>;
 

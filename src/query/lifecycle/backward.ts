@@ -19,13 +19,27 @@ SELECT DISTINCT ?model ?dataset WHERE {
   ?dataset a provml:LearningDatasetReferenceValue .
 } ORDER BY ?dataset`);
 
-/** The datasets the stage that produced `model` trained on. */
+/**
+ * The datasets the stage that produced `model` trained on.
+ *
+ * @example
+ * ```ts
+ * const [dataset] = await trainingDatasets(store, model);
+ * ```
+ */
 export async function trainingDatasets(endpoint: SparqlEndpoint, model: string): Promise<string[]> {
   const rows = await endpoint.select(TRAINING_DATASETS.render({ values: { model: [iriTerm(model, 'model IRI')] } }));
   return rows.map((r) => r.dataset!.value);
 }
 
-/** Parameters of {@link q1}. */
+/**
+ * Parameters of {@link q1}.
+ *
+ * @example
+ * ```ts
+ * const p: Q1Params = { model, domain: { graph: 'urn:example:geology' } };
+ * ```
+ */
 export interface Q1Params {
   /** The trained model (its data node IRI, e.g. from `q3`). */
   model: string;
@@ -66,7 +80,14 @@ SELECT DISTINCT ?dataset ?execution ?transformation ?parameter ?value WHERE {
   OPTIONAL { ?execution provml:executes ?plan . ?plan provml:name ?transformation }
 } ORDER BY ?dataset ?execution ?parameter`);
 
-/** Parameters of {@link q2}. */
+/**
+ * Parameters of {@link q2}.
+ *
+ * @example
+ * ```ts
+ * const p: Q2Params = { model };
+ * ```
+ */
 export interface Q2Params {
   /** The trained model. */
   model: string;

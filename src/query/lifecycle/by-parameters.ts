@@ -31,7 +31,14 @@ SELECT DISTINCT ?dataset ?stage ?run WHERE {
   OPTIONAL { ?stage prov:used ?dataset ; a provml:LearningStageExecution ; provml:partOf ?run . }
 } ORDER BY ?dataset ?run ?stage`);
 
-/** Transformation parameters by name, e.g. `{ firstInline: 100, lastInline: 300 }`. */
+/**
+ * Transformation parameters by name, e.g. `{ firstInline: 100, lastInline: 300 }`.
+ *
+ * @example
+ * ```ts
+ * const slices: ParameterFilter = { firstInline: 100, lastInline: 300 };
+ * ```
+ */
 export type ParameterFilter = Readonly<Record<string, Scalar>>;
 
 interface Matched {
@@ -83,7 +90,14 @@ SELECT ?stage ?model ?epoch ?name ?value WHERE {
   OPTIONAL { ?evaluation provml:evaluatesModel ?model ; mls:hasValue ?value ; provml:valueOf ?a . ?a provml:name ?name }
 } ORDER BY ?stage ?epoch ?model`);
 
-/** Parameters of {@link q5}. */
+/**
+ * Parameters of {@link q5}.
+ *
+ * @example
+ * ```ts
+ * const p: Q5Params = { parameters: { firstInline: 100, lastInline: 300 } };
+ * ```
+ */
 export interface Q5Params {
   /** Parameter values that identify the preparation, e.g. `{ firstInline: 100, lastInline: 300 }`. */
   parameters: ParameterFilter;
@@ -147,7 +161,14 @@ export async function q5(endpoint: SparqlEndpoint, params: Q5Params): Promise<Q5
   return [...rows.values()];
 }
 
-/** Parameters of {@link q6}. */
+/**
+ * Parameters of {@link q6}.
+ *
+ * @example
+ * ```ts
+ * const p: Q6Params = { parameters: { firstInline: 100, lastInline: 300 }, domain: { graph: 'urn:example:geology' } };
+ * ```
+ */
 export interface Q6Params {
   /** Parameter values that identify the preparation (as in {@link q5}). */
   parameters: ParameterFilter;

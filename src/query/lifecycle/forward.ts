@@ -47,7 +47,14 @@ SELECT ?kind ?name ?value ?epoch WHERE {
   }
 }`);
 
-/** Parameters of {@link q3}. */
+/**
+ * Parameters of {@link q3}.
+ *
+ * @example
+ * ```ts
+ * const p: Q3Params = { dataset, measure: 'accuracy', order: 'max' };
+ * ```
+ */
 export interface Q3Params {
   /** The training dataset (its data node IRI). */
   dataset: string;
@@ -117,7 +124,14 @@ SELECT ?run ?stage ?epoch (COUNT(?batch) AS ?batches) (AVG(?ms) AS ?avg) (MIN(?m
   ?batch provml:partOf ?e ; a provml:BatchExecution ; provml:durationMs ?ms .
 } GROUP BY ?run ?stage ?epoch ORDER BY ?run ?stage ?epoch`);
 
-/** Parameters of {@link q4}. */
+/**
+ * Parameters of {@link q4}.
+ *
+ * @example
+ * ```ts
+ * const p: Q4Params = { dataset, run };
+ * ```
+ */
 export interface Q4Params {
   /** The training dataset. */
   dataset: string;

@@ -5,7 +5,14 @@
  */
 import type { SparqlEndpoint } from '../../store/endpoint.js';
 
-/** A scalar read back from the store. */
+/**
+ * A scalar read back from the store.
+ *
+ * @example
+ * ```ts
+ * const v: Scalar = 0.5;
+ * ```
+ */
 export type Scalar = string | number | boolean;
 
 /**
@@ -31,7 +38,15 @@ export interface DomainSource {
   properties?: Record<string, string>;
 }
 
-/** A raw (source) file upstream of a dataset, with its curated characteristics and domain facts. */
+/**
+ * A raw (source) file upstream of a dataset, with its curated characteristics and domain facts.
+ *
+ * @example
+ * ```ts
+ * const [f]: SourceFileFacts[] = await q6(store, { parameters: { firstInline: 100 } });
+ * console.log(f?.storageUrl, f?.characteristics.inlines, f?.domain.basin);
+ * ```
+ */
 export interface SourceFileFacts {
   /** The raw file's data node. */
   data: string;
@@ -43,14 +58,28 @@ export interface SourceFileFacts {
   domain: Record<string, Scalar>;
 }
 
-/** Q1 — one raw file behind a model's training dataset. */
+/**
+ * Q1 — one raw file behind a model's training dataset.
+ *
+ * @example
+ * ```ts
+ * for (const r of await q1(store, { model })) console.log(r.dataset, r.storageUrl);
+ * ```
+ */
 export interface Q1Row extends SourceFileFacts {
   model: string;
   /** The training dataset the model was trained on. */
   dataset: string;
 }
 
-/** Q2 — one parameter of a transformation upstream of a model's training dataset. */
+/**
+ * Q2 — one parameter of a transformation upstream of a model's training dataset.
+ *
+ * @example
+ * ```ts
+ * for (const r of await q2(store, { model })) console.log(r.transformation, r.parameter, r.value);
+ * ```
+ */
 export interface Q2Row {
   model: string;
   dataset: string;
@@ -62,7 +91,14 @@ export interface Q2Row {
   value: Scalar;
 }
 
-/** Q3 — the best model trained on a dataset, with its hyperparameters and evaluations. */
+/**
+ * Q3 — the best model trained on a dataset, with its hyperparameters and evaluations.
+ *
+ * @example
+ * ```ts
+ * const best: Q3Result | undefined = await q3(store, { dataset });
+ * ```
+ */
 export interface Q3Result {
   dataset: string;
   model: string;
@@ -81,7 +117,14 @@ export interface Q3Result {
   evaluations: Record<string, number>;
 }
 
-/** Q4 — batch timing per epoch of a training on a dataset. */
+/**
+ * Q4 — batch timing per epoch of a training on a dataset.
+ *
+ * @example
+ * ```ts
+ * for (const r of await q4(store, { dataset })) console.log(r.epoch, r.avgMs);
+ * ```
+ */
 export interface Q4Row {
   dataset: string;
   run: string;
@@ -93,14 +136,29 @@ export interface Q4Row {
   maxMs: number;
 }
 
-/** One model with its evaluations (Q5). */
+/**
+ * One model with its evaluations (Q5).
+ *
+ * @example
+ * ```ts
+ * const [row] = await q5(store, { parameters: { firstInline: 100 } });
+ * const losses = row?.models.map((m: EvaluatedModel) => m.evaluations.loss);
+ * ```
+ */
 export interface EvaluatedModel {
   model: string;
   epoch?: number;
   evaluations: Record<string, number>;
 }
 
-/** Q5 — a training on a dataset generated with given parameters (e.g. a slice range). */
+/**
+ * Q5 — a training on a dataset generated with given parameters (e.g. a slice range).
+ *
+ * @example
+ * ```ts
+ * for (const r of await q5(store, { parameters: { firstInline: 100 } })) console.log(r.run, r.avgBatchMs, r.models.length);
+ * ```
+ */
 export interface Q5Row {
   dataset: string;
   run: string;
@@ -112,7 +170,14 @@ export interface Q5Row {
   models: EvaluatedModel[];
 }
 
-/** Q6 — a raw file behind a dataset generated with given parameters. */
+/**
+ * Q6 — a raw file behind a dataset generated with given parameters.
+ *
+ * @example
+ * ```ts
+ * for (const r of await q6(store, { parameters: { firstInline: 100 } })) console.log(r.dataset, r.storageUrl);
+ * ```
+ */
 export interface Q6Row extends SourceFileFacts {
   dataset: string;
 }
