@@ -30,6 +30,7 @@
  */
 import { ProvML, ref, track, type CaptureEvent, type EventEmitterLike } from '../../src/index.js';
 import { EmbeddedStore } from '../../src/store/embedded.js';
+import { rng } from '../../examples/quickstart/model.js'; // the demo's deterministic PRNG (mulberry32)
 
 /** Scale of the synthetic lifecycle. */
 export interface LifecycleScale {
@@ -123,18 +124,6 @@ export interface SyntheticLifecycle {
   ms: number;
 }
 
-/** mulberry32: a small deterministic PRNG. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * An emitter in front of the tracker that puts events on a simulated clock (see the module
  * comment). Every event advances the clock a little; the end of a batch advances it by the
@@ -188,7 +177,7 @@ const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
  */
 export async function generateLifecycle(scale: LifecycleScale = DEFAULT_SCALE, onProgress?: (done: number, total: number) => void): Promise<SyntheticLifecycle> {
   const t0 = performance.now();
-  const rand = prng(scale.seed);
+  const rand = rng(scale.seed);
   const store = EmbeddedStore.create();
   // files: false — the data files do not exist here; provml then records the storage URL (and the
   // media type hint), exactly what it records for a URI it cannot read.

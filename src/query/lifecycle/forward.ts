@@ -12,24 +12,16 @@ import { iriTerm, literalTerm, termNumber, termValue } from '../sparql.js';
 import { SparqlTemplate } from '../template.js';
 import type { Q3Result, Q4Row, Scalar } from './types.js';
 
-const BEST_MODEL = {
-  min: new SparqlTemplate(`
+// One template for both orders: ?sign (1 for min, -1 for max) turns "best" into "smallest key".
+const BEST_MODEL = new SparqlTemplate(`
 SELECT ?model ?run ?stage ?epoch ?value WHERE {
   ?stage prov:used ?dataset ; a provml:LearningStageExecution ; provml:partOf ?run .
   { ?model prov:wasGeneratedBy ?stage } UNION { ?epoch provml:partOf ?stage . ?model prov:wasGeneratedBy ?epoch }
   ?model a provml:ModelReferenceValue .
   ?evaluation provml:evaluatesModel ?model ; mls:hasValue ?value ; provml:valueOf ?attribute .
   ?attribute provml:name ?measure .
-} ORDER BY ASC(?value) ?model LIMIT 1`),
-  max: new SparqlTemplate(`
-SELECT ?model ?run ?stage ?epoch ?value WHERE {
-  ?stage prov:used ?dataset ; a provml:LearningStageExecution ; provml:partOf ?run .
-  { ?model prov:wasGeneratedBy ?stage } UNION { ?epoch provml:partOf ?stage . ?model prov:wasGeneratedBy ?epoch }
-  ?model a provml:ModelReferenceValue .
-  ?evaluation provml:evaluatesModel ?model ; mls:hasValue ?value ; provml:valueOf ?attribute .
-  ?attribute provml:name ?measure .
-} ORDER BY DESC(?value) ?model LIMIT 1`),
-};
+  BIND(?sign * ?value AS ?key)
+} ORDER BY ?key ?model LIMIT 1`);
 
 const MODEL_DETAILS = new SparqlTemplate(`
 SELECT ?kind ?name ?value ?epoch WHERE {
@@ -81,9 +73,10 @@ export async function q3(endpoint: SparqlEndpoint, params: Q3Params): Promise<Q3
   const measure = params.measure ?? 'loss';
   const values: Record<string, Term[]> = { dataset: [iriTerm(params.dataset, 'dataset IRI')] };
   if (params.run !== undefined) values.run = [iriTerm(params.run, 'run IRI')];
-  const template = BEST_MODEL[params.order ?? 'min'];
-  if (!template) throw new TypeError(`provml: order must be "min" or "max", got ${JSON.stringify(params.order)}`);
-  const [best] = await endpoint.select(template.render({ values, constants: { measure: literalTerm(measure) } }));
+  const order = params.order ?? 'min';
+  if (order !== 'min' && order !== 'max') throw new TypeError(`provml: order must be "min" or "max", got ${JSON.stringify(params.order)}`);
+  const sign = literalTerm(order === 'min' ? 1 : -1);
+  const [best] = await endpoint.select(BEST_MODEL.render({ values, constants: { measure: literalTerm(measure), sign } }));
   if (!best) return undefined;
   const model = best.model!.value;
   const stage = best.stage!.value;
