@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { listRuns, runDatasets, runEpochs, runHyperparameters } from '../query/runs.js';
 import { InputError, loadFiles } from './load.js';
+import { printRows } from './output.js';
 import { addLineageCommand } from './lineage-command.js';
 import { addMonitorCommand } from './monitor-command.js';
 import { addPushCommand } from './push-command.js';
@@ -15,12 +16,6 @@ import { addValidateCommand } from './validate-command.js';
  */
 
 type Format = 'table' | 'json';
-
-function print(format: Format, rows: readonly object[]): void {
-  if (format === 'json') process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-  else if (rows.length === 0) process.stdout.write('(none)\n');
-  else console.table(rows);
-}
 
 /**
  * Build the command-line program (exported for tests).
@@ -47,7 +42,7 @@ export function program(): Command {
     .action(async (files: string[], opts: { run?: string; format: Format }) => {
       const store = await loadFiles(files);
       if (!opts.run) {
-        print(opts.format, await listRuns(store));
+        printRows(opts.format, await listRuns(store));
         return;
       }
       const [hyperparameters, epochs, data] = await Promise.all([
@@ -56,15 +51,15 @@ export function program(): Command {
         runDatasets(store, opts.run),
       ]);
       if (opts.format === 'json') {
-        print('json', [{ run: opts.run, hyperparameters, epochs, data }]);
+        printRows('json', [{ run: opts.run, hyperparameters, epochs, data }]);
         return;
       }
       console.log('Hyperparameters');
-      print('table', hyperparameters.map(({ name, value }) => ({ name, value })));
+      printRows('table', hyperparameters.map(({ name, value }) => ({ name, value })));
       console.log('Epochs');
-      print('table', epochs.map((e) => ({ stage: e.stageType, epoch: e.epoch, batches: e.batches, ...e.measures })));
+      printRows('table', epochs.map((e) => ({ stage: e.stageType, epoch: e.epoch, batches: e.batches, ...e.measures })));
       console.log('Data');
-      print('table', data.map((d) => ({ role: d.role, by: d.kind, url: d.storageUrl, sha256: d.checksum })));
+      printRows('table', data.map((d) => ({ role: d.role, by: d.kind, url: d.storageUrl, sha256: d.checksum })));
     });
 
   addValidateCommand(cmd);

@@ -26,7 +26,8 @@ export function csvField(v: Cell | object): string {
 }
 
 /** Rows as CSV text: a header with the union of keys in first-seen order, then one line per row. */
-export function toCsv(rows: readonly Record<string, unknown>[]): string {
+export function toCsv(objects: readonly object[]): string {
+  const rows = objects as readonly Record<string, unknown>[];
   const columns: string[] = [];
   const seen = new Set<string>();
   for (const r of rows) for (const k of Object.keys(r)) if (!seen.has(k)) (seen.add(k), columns.push(k));
@@ -36,7 +37,8 @@ export function toCsv(rows: readonly Record<string, unknown>[]): string {
 }
 
 /** Write rows to stdout in the given format. */
-export function printRows(format: TableFormat, rows: readonly Record<string, unknown>[], out: NodeJS.WritableStream = process.stdout): void {
+export function printRows(format: TableFormat, objects: readonly object[], out: NodeJS.WritableStream = process.stdout): void {
+  const rows = objects as readonly Record<string, unknown>[];
   if (format === 'json') out.write(`${JSON.stringify(rows, null, 2)}\n`);
   else if (format === 'csv') out.write(toCsv(rows));
   else if (rows.length === 0) out.write('(none)\n');

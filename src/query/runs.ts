@@ -1,4 +1,5 @@
 import type { SparqlEndpoint } from '../store/endpoint.js';
+import { iriTerm } from './sparql.js';
 
 /**
  * Reading captured runs back: reviewed SPARQL templates with typed parameters. Parameters are
@@ -92,10 +93,7 @@ export interface DatasetUse {
  * ```
  */
 export function sparqlIri(iri: string): string {
-  if (!/^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>"{}|\\^`\u0000-\u0020]*$/.test(iri)) {
-    throw new TypeError(`provml: not a valid IRI: ${JSON.stringify(iri)}`);
-  }
-  return `<${iri}>`;
+  return `<${iriTerm(iri).value}>`;
 }
 
 /**

@@ -12,6 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataFactory, Parser, Writer } from 'n3';
 import { ProvML } from '../../../src/index.js';
+import type { SparqlEndpoint } from '../../../src/store/endpoint.js';
+import { EmbeddedStore } from '../../../src/store/embedded.js';
+import { HttpSparqlEndpoint } from '../../../src/store/http.js';
+import { startSparqlServer } from '../../../src/store/server.js';
 import { SeismicTraining } from '../../integration/training/fixture.js';
 
 const { namedNode, quad } = DataFactory;
@@ -62,4 +66,20 @@ export function close(actual: number | undefined, expected: number, digits: numb
   if (actual === undefined) return false;
   if (digits === undefined) return actual === expected;
   return Math.abs(actual - expected) <= Math.abs(expected) * 10 ** (1 - digits);
+}
+
+/** An embedded store (holding `nquads`) behind a loopback `provml serve`, queried over HTTP. */
+export async function serveEndpoint(nquads?: string): Promise<{ endpoint: SparqlEndpoint; teardown: () => Promise<void> }> {
+  const store = EmbeddedStore.create();
+  if (nquads !== undefined) store.loadNQuads(nquads);
+  const server = await startSparqlServer({ store });
+  const endpoint = new HttpSparqlEndpoint({ url: server.queryUrl });
+  return {
+    endpoint,
+    async teardown() {
+      await endpoint.close();
+      await server.close();
+      await store.close();
+    },
+  };
 }

@@ -17,8 +17,8 @@ import { iriTerm, toSparql } from '../../../src/query/sparql.js';
 import type { SparqlEndpoint } from '../../../src/store/endpoint.js';
 import { EmbeddedStore } from '../../../src/store/embedded.js';
 import { HttpSparqlEndpoint } from '../../../src/store/http.js';
-import { startSparqlServer } from '../../../src/store/server.js';
 import { startVirtuoso, virtuosoRequirement } from '../../support/virtuoso.js';
+import { serveEndpoint } from './builder-data.js';
 
 const { literal, namedNode } = DataFactory;
 
@@ -248,19 +248,7 @@ roundTrip('the embedded store', async () => {
   return { endpoint: store, teardown: () => store.close() };
 });
 
-roundTrip('provml serve over HTTP', async () => {
-  const store = EmbeddedStore.create();
-  const server = await startSparqlServer({ store });
-  const endpoint = new HttpSparqlEndpoint({ url: server.queryUrl });
-  return {
-    endpoint,
-    async teardown() {
-      await endpoint.close();
-      await server.close();
-      await store.close();
-    },
-  };
-});
+roundTrip('provml serve over HTTP', () => serveEndpoint());
 
 const { available, required } = virtuosoRequirement();
 if (!available && !required) {

@@ -7,9 +7,8 @@
 import { beforeAll } from 'vitest';
 import { EmbeddedStore } from '../../../src/store/embedded.js';
 import { HttpSparqlEndpoint } from '../../../src/store/http.js';
-import { startSparqlServer } from '../../../src/store/server.js';
 import { startVirtuoso, virtuosoRequirement } from '../../support/virtuoso.js';
-import { builderData, type BuilderData } from './builder-data.js';
+import { builderData, serveEndpoint, type BuilderData } from './builder-data.js';
 import { builderSuite } from './builder-suite.js';
 
 let data: BuilderData;
@@ -32,20 +31,7 @@ builderSuite(
 builderSuite(
   {
     name: 'provml serve over HTTP',
-    async setup(nquads) {
-      const store = EmbeddedStore.create();
-      store.loadNQuads(nquads);
-      const server = await startSparqlServer({ store });
-      const endpoint = new HttpSparqlEndpoint({ url: server.queryUrl });
-      return {
-        endpoint,
-        async teardown() {
-          await endpoint.close();
-          await server.close();
-          await store.close();
-        },
-      };
-    },
+    setup: (nquads) => serveEndpoint(nquads),
   },
   () => data,
 );
