@@ -68,6 +68,11 @@ export interface StartOptions extends TrackOptions {
   index?: number;
   /** Required for kind `stage`. */
   stage?: StageType;
+  /**
+   * When the execution began, as {@link now} gives it (default: now). For executions whose start
+   * is known only later, e.g. a batch whose start is the previous batch's end.
+   */
+  startedAt?: number;
 }
 
 /**
@@ -287,7 +292,7 @@ class Handle implements Execution {
 function start(kind: Exclude<ActivityKind, 'workflow'>, opts: StartOptions = {}): Execution {
   const em = opts.tracker ?? getDefaultEmitter();
   if (em.enabled === false) return NOOP_EXECUTION;
-  const at = now();
+  const at = opts.startedAt ?? now();
   const parent = Handle.frameOf(opts.parent) ?? parentOf(em, at);
   const plan = planFor(kind, opts.name ?? (kind === 'stage' ? opts.stage ?? 'stage' : kind), opts, parent);
   const frame = begin(plan, em, parent, NO_ARGS, at, opts.index, startFacts(opts));

@@ -6,10 +6,16 @@
  * tf.js accepts as `CustomCallbackArgs`. Its parents are explicit execution handles
  * (`track.start`), so no AsyncLocalStorage is involved per batch.
  *
+ * **One hook per batch.** tf.js awaits every hook a callback object has (and resolves the logs'
+ * scalars before each), twice per batch with both batch hooks; hooks the object lacks are skipped
+ * by tf.js's `CustomCallback`. So the callback has no `onBatchBegin`: a batch starts where the
+ * previous one ended (or where its epoch began), and its execution — start time, end time, index,
+ * measures — is recorded whole at `onBatchEnd`.
+ *
  * @module
  */
 
-import { track, type DataRefSummary, type EventEmitterLike, type Execution, type ExecutionInfo, type StartOptions } from '../capture/index.js';
+import { now, track, type DataRefSummary, type EventEmitterLike, type Execution, type ExecutionInfo, type StartOptions } from '../capture/index.js';
 
 /**
  * The logs tf.js passes to callbacks: metric name → value (numbers once tf.js has resolved them).
@@ -91,17 +97,22 @@ export interface ProvmlCallbackOptions {
 export interface ProvmlCallback {
   /** tf.js calls it when `fit` starts: opens the learning stage execution. */
   onTrainBegin(logs?: FitLogs): void;
-  /** tf.js calls it when an epoch starts: opens the epoch execution. */
+  /** tf.js calls it when an epoch starts: opens the epoch execution; its first batch starts now. */
   onEpochBegin(epoch: number, logs?: FitLogs): void;
-  /** tf.js calls it when a batch starts: opens the batch execution. */
-  onBatchBegin(batch: number, logs?: FitLogs): void;
-  /** tf.js calls it when a batch ends: closes the batch with its numeric logs as measures. */
+  /**
+   * tf.js calls it when a batch ends: records the batch execution — started when the previous
+   * batch ended (or the epoch began), ended now — with its numeric logs as measures. The only
+   * per-batch hook: there is deliberately no `onBatchBegin` (tf.js awaits every hook it finds).
+   */
   onBatchEnd(batch: number, logs?: FitLogs): void;
   /** tf.js calls it when an epoch ends: closes the epoch with its logs (and the saved model, if any). */
   onEpochEnd(epoch: number, logs?: FitLogs): void | Promise<void>;
   /** tf.js calls it when `fit` ends: closes the learning stage execution. */
   onTrainEnd(logs?: FitLogs): void;
-  /** End the open batch, epoch and stage executions as failed with `error`. Never throws. */
+  /**
+   * End the running batch (the one after the last `onBatchEnd`, if the epoch has one left), the
+   * epoch and the stage as failed with `error`. Never throws.
+   */
   fail(error: unknown): void;
   /** The running learning stage execution, if any. */
   readonly execution: ExecutionInfo | undefined;
@@ -140,16 +151,19 @@ function warnOnce(error: unknown): void {
 }
 
 /** Hyperparameters and attributes of a fit from tf.js's params, the optimizer and the user's. */
-function fitFacts(self: unknown, o: ProvmlCallbackOptions): { hp: Record<string, unknown>; attrs: Record<string, unknown>; metrics?: string[] } {
+function fitFacts(self: unknown, o: ProvmlCallbackOptions): { hp: Record<string, unknown>; attrs: Record<string, unknown>; metrics?: string[]; steps?: number } {
   const hp: Record<string, unknown> = {};
   const attrs: Record<string, unknown> = {};
   let metrics: string[] | undefined;
+  let steps: number | undefined; // batches per epoch, when tf.js says (fit: samples / batchSize)
   const tf = (typeof self === 'object' ? self : undefined) as TfThis;
   const params = tf?.params;
   if (params) {
     for (const [from, to] of Object.entries(FIT_PARAMS)) if (isNum(params[from])) hp[to] = params[from];
     if (isNum(params.samples)) attrs.samples = params.samples;
     if (Array.isArray(params.metrics)) metrics = params.metrics.filter((m): m is string => typeof m === 'string');
+    if (isNum(params.steps)) steps = params.steps;
+    else if (isNum(params.samples) && isNum(params.batchSize) && params.batchSize > 0) steps = Math.ceil(params.samples / params.batchSize);
   }
   try {
     const opt = (o.model ?? tf?.model)?.optimizer;
@@ -160,7 +174,7 @@ function fitFacts(self: unknown, o: ProvmlCallbackOptions): { hp: Record<string,
     /* an optimizer without a usable config */
   }
   Object.assign(hp, o.hyperparameters);
-  return { hp, attrs, metrics };
+  return { hp, attrs, metrics, ...(steps !== undefined ? { steps } : {}) };
 }
 
 /**
@@ -197,8 +211,12 @@ export function provmlCallback(options: ProvmlCallbackOptions = {}): ProvmlCallb
   const { measures, saveModel } = options;
   let stage: Execution | undefined;
   let epoch: Execution | undefined;
-  let batch: Execution | undefined;
   let enabled = false;
+  // The running batch is not an execution yet: only where it started (the previous batch's end,
+  // or the epoch's begin) and its index. It is recorded whole at onBatchEnd (or failed by fail()).
+  let batchFrom: number | undefined;
+  let nextBatch = 0;
+  let steps: number | undefined;
   let stageMeasures: Record<string, number> | undefined;
   let lastModel: DataRefSummary | undefined;
   // Reused for every epoch/batch (track.start keeps nothing of them): no per-batch options object.
@@ -231,20 +249,32 @@ export function provmlCallback(options: ProvmlCallbackOptions = {}): ProvmlCallb
     else for (const k in logs) if (!isBatch || (k !== 'batch' && k !== 'size')) put(exec, k, logs[k], into);
   }
 
+  /** Start the batch that began at `batchFrom` (parent: the epoch, else the stage). */
+  function startBatch(index: number | undefined, from: number): Execution {
+    batchOpts.parent = epoch ?? stage;
+    batchOpts.index = index;
+    batchOpts.startedAt = from;
+    return track.start('batch', batchOpts);
+  }
+
   function closeOpen(error: unknown): void {
-    const b = batch, e = epoch, s = stage;
-    batch = epoch = stage = undefined;
+    const from = batchFrom, e = epoch, s = stage;
+    // A batch is running only while its epoch has batches left (after the last one, tf.js may be
+    // validating or in another callback's hook).
+    const running = from !== undefined && enabled && (steps === undefined || nextBatch < steps);
+    const b = error !== undefined && running ? startBatch(nextBatch, from) : undefined;
+    batchFrom = epoch = stage = undefined;
     enabled = false;
-    if (error === undefined) {
-      quietEnd(b);
-      quietEnd(e);
-    } else for (const x of [b, e, s]) x?.fail(error);
+    if (error === undefined) quietEnd(e);
+    else for (const x of [b, e, s]) x?.fail(error);
   }
 
   function begin(self: unknown): void {
     if (stage !== undefined) closeOpen(new Error('model.fit restarted before onTrainEnd'));
     stageMeasures = lastModel = undefined;
-    const { hp, attrs, metrics } = fitFacts(self, options);
+    const facts = fitFacts(self, options);
+    const { hp, attrs, metrics } = facts;
+    steps = facts.steps;
     const declared = measures ?? metrics;
     const s = track.start('stage', {
       stage: options.stage ?? 'training',
@@ -294,45 +324,36 @@ export function provmlCallback(options: ProvmlCallbackOptions = {}): ProvmlCallb
       try {
         if (stage === undefined) begin(this);
         if (!enabled) return;
-        quietEnd(batch);
         quietEnd(epoch);
-        batch = undefined;
         epochOpts.parent = stage;
         epochOpts.index = isNum(index) && index >= 0 ? index : undefined;
         epoch = track.start('epoch', epochOpts);
+        nextBatch = 0;
+        batchFrom = now();
       } catch (err) {
         fault(err);
       }
     },
-    onBatchBegin(index: number): void {
-      if (!enabled) return;
+    onBatchEnd(index: number, logs?: FitLogs): void {
+      const from = batchFrom;
+      if (from === undefined || !enabled) return;
       try {
-        if (batch !== undefined) quietEnd(batch);
-        batchOpts.parent = epoch ?? stage;
-        batchOpts.index = isNum(index) && index >= 0 ? index : undefined;
-        batch = track.start('batch', batchOpts);
-      } catch (err) {
-        fault(err);
-      }
-    },
-    onBatchEnd(_index: number, logs?: FitLogs): void {
-      const b = batch;
-      if (b === undefined) return;
-      batch = undefined;
-      try {
+        const i = isNum(index) && index >= 0 ? index : undefined;
+        const b = startBatch(i, from);
         record(b, logs, true);
         b.end();
+        nextBatch = (i ?? nextBatch) + 1;
       } catch (err) {
         fault(err);
       }
+      batchFrom = now(); // the next batch starts here
     },
     onEpochEnd(index: number, logs?: FitLogs): void | Promise<void> {
       const e = epoch;
+      batchFrom = undefined;
       if (e === undefined) return;
       epoch = undefined;
       try {
-        quietEnd(batch);
-        batch = undefined;
         record(e, logs, false, (stageMeasures = {}));
         if (saveModel === undefined) return quietEnd(e);
         // Inside the epoch execution, so tracked code in the hook nests under it.

@@ -57,6 +57,8 @@ describe.skipIf(tf === undefined)('provml/tfjs: provmlCallback on a real model.f
     // Type-level check: the callback is a tf.js CustomCallbackArgs.
     const asTf: TF.CustomCallbackArgs = callbacks;
     expect(asTf).toBe(callbacks);
+    // One hook per batch: tf.js awaits every hook it finds, so there is no onBatchBegin.
+    expect(Object.keys(callbacks).filter((k) => k.startsWith('onBatch'))).toEqual(['onBatchEnd']);
 
     const prov = ProvML.init({ environment: false, installExitHooks: false });
     try {
@@ -83,6 +85,17 @@ describe.skipIf(tf === undefined)('provml/tfjs: provmlCallback on a real model.f
       const batches = await q(`SELECT ?b ?e ?i WHERE { ?b a provml:BatchExecution ; provml:partOf ?e ; provml:iterationIndex ?i . ?e a provml:EpochExecution ; provml:partOf <${stage}> }`);
       expect(batches).toHaveLength(12);
       expect(batches.map((r) => Number(r.i!.value)).sort()).toEqual([0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3]);
+      // A batch starts where the previous one ended (the first where its epoch began) and ends after.
+      const times = await q(`SELECT ?e ?i ?es ?s ?t WHERE { ?b a provml:BatchExecution ; provml:partOf ?e ; provml:iterationIndex ?i ;
+        prov:startedAtTime ?s ; prov:endedAtTime ?t . ?e prov:startedAtTime ?es } ORDER BY ?e ?i`);
+      expect(times).toHaveLength(12);
+      const ms = (v: { value: string } | undefined) => Date.parse(v!.value);
+      times.forEach((r, k) => {
+        expect(ms(r.t)).toBeGreaterThanOrEqual(ms(r.s));
+        const prev = times[k - 1];
+        if (Number(r.i!.value) === 0) expect(ms(r.s)).toBeGreaterThanOrEqual(ms(r.es));
+        else expect(ms(r.s)).toBeGreaterThanOrEqual(ms(prev!.t));
+      });
 
       // Every batch generated exactly one numeric loss evaluation.
       const batchLoss = await q(`SELECT ?b ?v WHERE { ?b a provml:BatchExecution . ?m a provml:ModelEvaluation ; prov:wasGeneratedBy ?b ; mls:hasValue ?v ; provml:valueOf/provml:name "loss" }`);
@@ -134,7 +147,6 @@ describe.skipIf(tf === undefined)('provml/tfjs: provmlCallback on a real model.f
       await track.workflow('broken', async () => {
         cb.onTrainBegin.call(null);
         cb.onEpochBegin.call(null, 0);
-        cb.onBatchBegin(0);
         cb.onBatchEnd(0, { loss: 1, size: 4 });
         await cb.onEpochEnd(0, { loss: 1 });
         cb.onTrainEnd();
@@ -155,14 +167,16 @@ describe.skipIf(tf === undefined)('provml/tfjs: provmlCallback on a real model.f
       await track.workflow('failing', () => {
         cb.onTrainBegin.call({ params: { epochs: 2, batchSize: 8, samples: 16, metrics: ['loss'] } });
         cb.onEpochBegin(0);
-        cb.onBatchBegin(0);
-        cb.fail(new Error('NaN loss'));
+        cb.onBatchEnd(0, { loss: 1, size: 8 });
+        cb.fail(new Error('NaN loss')); // batch 1 of 2 is running
       });
       await prov.flush();
       const rows = await prov.store!.select(`${P} SELECT ?k ?msg WHERE { ?e a ?k ; provml:status "failed" ; provml:errorMessage ?msg }`);
       const kinds = rows.map((r) => r.k!.value.slice(PROVML_NS.length)).sort();
       expect(kinds).toEqual(['BatchExecution', 'EpochExecution', 'LearningStageExecution']);
       expect(new Set(rows.map((r) => r.msg!.value))).toEqual(new Set(['Error: NaN loss']));
+      const batches = await prov.store!.select(`${P} SELECT ?i ?status WHERE { ?b a provml:BatchExecution ; provml:iterationIndex ?i ; provml:status ?status } ORDER BY ?i`);
+      expect(batches.map((r) => [Number(r.i!.value), r.status!.value])).toEqual([[0, 'completed'], [1, 'failed']]);
     } finally {
       await prov.shutdown();
     }
