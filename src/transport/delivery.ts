@@ -35,6 +35,8 @@ export interface DrainBacklog {
   pending(): boolean;
   /** A batch now rests in the journal at byte `offset`, counted journaled: replay it in order. */
   defer(batch: QuadBatch, offset: number): void;
+  /** Write a batch that is not on disk yet into the drain's journal, count it journaled and defer it. */
+  append(batch: QuadBatch): void;
 }
 
 /**
@@ -53,7 +55,9 @@ export interface DeliveryContext {
   /** Where non-retryable batches go; without it they are journaled (diskful) or dropped. */
   deadLetter?: DeadLetterFile;
   /** The journal drain (online, diskful); without it failed batches simply stay journaled. */
-  backlog?: DrainBacklog;
+  backlog?: DrainBacklog | undefined;
+  /** True once the tracker is finishing against a deadline: no more retries or backoff sleeps. */
+  stopping?: () => boolean;
 }
 
 /**
@@ -75,7 +79,7 @@ export async function writeWithRetry(ctx: DeliveryContext, sink: Sink, batch: Qu
       await sink.write(batch);
       return undefined;
     } catch (err) {
-      if (attempt >= retry.maxAttempts || isPermanentFailure(err)) return err ?? new Error('sink write failed');
+      if (attempt >= retry.maxAttempts || isPermanentFailure(err) || ctx.stopping?.()) return err ?? new Error('sink write failed');
       ctx.counters.retried++;
       const where = { stage: 'sink', sink: sink.name, seq: batch.seq, events: batch.events, attempt } as const;
       ctx.report(err, { ...where, outcome: 'retrying' });
@@ -117,7 +121,8 @@ export function deadLetterBatch(ctx: DeliveryContext, sink: Sink, batch: QuadBat
 /**
  * Deliver one batch; never rejects, and counts each of its events exactly once.
  * - offline: append to the journal (with retries) → `journaled`.
- * - online, diskful: append to the journal first (write-ahead). If journaled batches wait for the
+ * - online, diskful: append to the journal first (write-ahead; `walOffset` says the transport already
+ *   did, at record time, at that byte offset). If journaled batches wait for the
  *   drain, this one queues behind them (→ `journaled`, sent later by the drain, in order).
  *   Otherwise send with retries → `sent` and the seq marked in `.sent`; if the sink finally
  *   refuses, the batch stays in the journal → `journaled`, and the drain replays it when the sink
@@ -131,7 +136,7 @@ export function deadLetterBatch(ctx: DeliveryContext, sink: Sink, batch: QuadBat
  * await deliverBatch(ctx, batch);
  * ```
  */
-export async function deliverBatch(ctx: DeliveryContext, batch: QuadBatch): Promise<void> {
+export async function deliverBatch(ctx: DeliveryContext, batch: QuadBatch, walOffset?: number): Promise<void> {
   const { journal, counters } = ctx;
   if (ctx.options.mode === 'offline') {
     const jsink: Sink = {
@@ -143,9 +148,9 @@ export async function deliverBatch(ctx: DeliveryContext, batch: QuadBatch): Prom
     else lose(ctx, err, jsink, batch);
     return;
   }
-  let wal = false;
-  let offset = 0;
-  if (journal) {
+  let wal = walOffset !== undefined;
+  let offset = walOffset ?? 0;
+  if (journal && !wal) {
     try {
       offset = journal.bytes;
       await journal.append(batch);
@@ -154,10 +159,19 @@ export async function deliverBatch(ctx: DeliveryContext, batch: QuadBatch): Prom
       ctx.report(err, { stage: 'journal', seq: batch.seq, events: batch.events, outcome: 'none' });
     }
   }
-  if (wal && ctx.backlog?.pending()) {
-    counters.journaled += batch.events; // behind the drain, in order
-    ctx.backlog.defer(batch, offset);
-    return;
+  if (ctx.backlog?.pending()) {
+    // Older batches wait on disk: this one queues behind them, in order.
+    if (wal) {
+      counters.journaled += batch.events;
+      ctx.backlog.defer(batch, offset);
+      return;
+    }
+    try {
+      ctx.backlog.append(batch);
+      return;
+    } catch (err) {
+      ctx.report(err, { stage: 'spill', seq: batch.seq, events: batch.events, outcome: 'none' }); // send it now instead
+    }
   }
   const sink = ctx.options.sink as Sink;
   const err = await writeWithRetry(ctx, sink, batch);

@@ -77,6 +77,22 @@ export class JournalDrain implements DrainBacklog {
     this.#schedule();
   }
 
+  /**
+   * Append a batch that is not in this drain's journal yet (a batch recorded while older ones
+   * wait on disk: it must queue behind them) and defer it; counted `journaled`. Throws if the
+   * disk refuses (the caller then keeps the batch).
+   */
+  append(batch: QuadBatch): void {
+    const [offset] = this.#o.journal.appendManySync([batch]);
+    this.#o.context.counters.journaled += batch.events;
+    this.defer(batch, offset!);
+  }
+
+  /** The journal this drain replays from. */
+  get journal(): Journal {
+    return this.#o.journal;
+  }
+
   /** Run a drain pass now (or join the one running). Never rejects. */
   drainNow(): Promise<void> {
     if (this.#closed || (!this.pending() && !this.#running)) return Promise.resolve();
@@ -139,7 +155,6 @@ export class JournalDrain implements DrainBacklog {
   /** One pass: true when everything queued was replayed (or given up on), false if the sink failed. */
   async #pass(): Promise<boolean> {
     const { journal, sink, context: ctx } = this.#o;
-    const c = ctx.counters;
     while (this.pending() && !this.#closed) {
       const first = this.#queue[this.#head] as Deferred;
       let found = false;
@@ -159,15 +174,15 @@ export class JournalDrain implements DrainBacklog {
           }
           this.#shift();
           if (deadLetterBatch(ctx, sink, batch, err)) {
-            c.journaled -= batch.events;
+            ctx.counters.journaled -= batch.events;
             await journal.markSent(batch.seq).catch(() => undefined);
           } // else it stays journaled, for `provml push`
           continue;
         }
         if (this.#closed) return false;
         this.#shift();
-        c.journaled -= batch.events;
-        c.sent += batch.events;
+        ctx.counters.journaled -= batch.events;
+        ctx.counters.sent += batch.events;
         await journal.markSent(batch.seq).catch((e: unknown) => ctx.report(e, { stage: 'journal', seq: batch.seq, outcome: 'none' }));
       }
       if (!found && this.pending()) {

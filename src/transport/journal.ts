@@ -140,11 +140,17 @@ function lastSeqOf(fd: number, size: number): number {
   return 0;
 }
 
-function blockText(batches: readonly QuadBatch[]): Buffer {
+function blockText(batches: readonly QuadBatch[], offsets?: number[]): Buffer {
   let text = '';
+  let bytes = 0;
   for (const batch of batches) {
-    text += formatBatchHeader(batch) + batch.nquads;
-    if (batch.nquads.length > 0 && !batch.nquads.endsWith('\n')) text += '\n';
+    let block = formatBatchHeader(batch) + batch.nquads;
+    if (batch.nquads.length > 0 && !batch.nquads.endsWith('\n')) block += '\n';
+    if (offsets) {
+      offsets.push(bytes);
+      bytes += Buffer.byteLength(block, 'utf8');
+    }
+    text += block;
   }
   return Buffer.from(text, 'utf8');
 }
@@ -240,13 +246,18 @@ export class Journal {
 
   /**
    * Synchronous {@link Journal.appendMany} (fsync included for durability `'sync'`), for the
-   * transport's overload path, which must not yield before memory is released.
+   * transport's write-ahead and overload paths, which must not yield before the data is on disk.
+   * Returns the byte offset at which each batch's block starts (for the journal drain).
    */
-  appendManySync(batches: readonly QuadBatch[]): void {
+  appendManySync(batches: readonly QuadBatch[]): number[] {
     const fd = this.#fdOrThrow();
-    this.#bytes += writeAllSync(fd, blockText(batches));
+    const offsets: number[] = [];
+    const start = this.#bytes;
+    this.#bytes += writeAllSync(fd, blockText(batches, offsets));
     if (this.durability === 'sync') fdatasyncSync(fd);
     else this.#dirty = true;
+    for (let i = 0; i < offsets.length; i++) offsets[i] = offsets[i]! + start;
+    return offsets;
   }
 
   /** Record in the `.sent` sidecar that batch `seq` was confirmed by the primary sink. */

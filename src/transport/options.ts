@@ -115,6 +115,18 @@ export interface TransportOptions {
   drainMaxDelayMs?: number;
   /** Longest `shutdown()` spends draining the journal; the rest stays journaled (default 5000 ms). */
   shutdownDrainTimeoutMs?: number;
+  /**
+   * `shutdown()` always resolves within this many ms (default 3000): whatever is not delivered by
+   * then is settled on disk — it is in the journal already, or goes to the fallback journal — and
+   * only what even the disk refuses is counted dropped.
+   */
+  shutdownTimeoutMs?: number;
+  /**
+   * Where batches that are on no disk go at exit or at a `shutdown()` deadline when no journal is
+   * configured (default `<tmpdir>/provml/unsent-<pid>-<time>.nq`, created only when needed; its
+   * path is reported in `stats().fallbackJournal` and printed). Replay it with `provml push`.
+   */
+  fallbackJournal?: string;
   /** Sink retry policy (default 5 attempts, 100 ms doubling to ≤ 5 s, jittered). */
   retry?: RetryOptions;
   /** Receives every error; never let it throw (if it does, the logger gets that). */
@@ -149,6 +161,8 @@ export interface ResolvedTransportOptions {
   deadLetter: string;
   drainMaxDelayMs: number;
   shutdownDrainTimeoutMs: number;
+  shutdownTimeoutMs: number;
+  fallbackJournal: string | undefined;
   retry: Required<RetryOptions>;
   onError: TransportOptions['onError'];
   logger: TransportLogger;
@@ -197,6 +211,8 @@ export function resolveTransportOptions(o: TransportOptions): ResolvedTransportO
     deadLetter: o.deadLetter ?? (journal ? `${journal.path}.dead.nq` : join(tmpdir(), 'provml', `dead-${process.pid}.nq`)),
     drainMaxDelayMs: positive('drainMaxDelayMs', o.drainMaxDelayMs, 30_000),
     shutdownDrainTimeoutMs: positive('shutdownDrainTimeoutMs', o.shutdownDrainTimeoutMs, 5000),
+    shutdownTimeoutMs: positive('shutdownTimeoutMs', o.shutdownTimeoutMs, 3000),
+    fallbackJournal: o.fallbackJournal,
     retry,
     onError: o.onError,
     logger: o.logger === false ? { warn() {} } : (o.logger ?? rateLimitedLogger()),
@@ -207,8 +223,10 @@ export function resolveTransportOptions(o: TransportOptions): ResolvedTransportO
 
 /**
  * Counters of a `Transport`. Every accepted event ends in exactly one of `sent`, `journaled`,
- * `deadLettered` or `dropped` (the latter also counts events refused at the door). Journaled
- * events move to `sent` when the drain loop delivers them later.
+ * `deadLettered` or `dropped`, so once everything is settled (after `flush()`, `shutdown()` or at
+ * exit) `captured = sent + journaled + deadLettered + dropped`. Events refused at the door
+ * (policy `drop`, after shutdown) are captured and dropped. Journaled events move to `sent` when the drain
+ * delivers them later.
  *
  * @example
  * ```ts
@@ -216,7 +234,7 @@ export function resolveTransportOptions(o: TransportOptions): ResolvedTransportO
  * ```
  */
 export interface TransportStats {
-  /** Events accepted by `emit`. */
+  /** Events offered to `emit` (those it refused are also counted in `dropped`). */
   captured: number;
   /** Events turned into quads by the recorder. */
   recorded: number;
@@ -236,4 +254,6 @@ export interface TransportStats {
   queueLength: number;
   /** High-water mark of events held in memory (queue + backlog + in flight). */
   maxBuffered: number;
+  /** The fallback journal undelivered batches were written to at exit or at a shutdown deadline. */
+  fallbackJournal?: string;
 }

@@ -1,7 +1,6 @@
 import type { CaptureEvent } from '../capture/events.js';
 import { DeadLetterFile } from './dead-letter.js';
 import { deliverBatch, type DeliveryContext } from './delivery.js';
-import { JournalDrain } from './drain.js';
 import { registerExitFlush } from './exit-hooks.js';
 import { Journal } from './journal.js';
 import {
@@ -11,6 +10,7 @@ import {
   type TransportOptions,
   type TransportStats,
 } from './options.js';
+import { Overflow } from './overflow.js';
 import { EventQueue } from './queue.js';
 import { recordBatches, type RecordHooks } from './record-batches.js';
 import { sleepUnref } from './retry.js';
@@ -30,6 +30,25 @@ interface WorkItem {
 interface Ready {
   batch: QuadBatch;
   item: WorkItem;
+  /** Byte offset of the batch in the write-ahead journal, when it is there. */
+  wal: number | undefined;
+}
+
+/**
+ * What {@link Transport.settleNow} did with the work still open at its deadline.
+ *
+ * @example
+ * ```ts
+ * const { fallbackJournal, fallbackEvents, dropped } = await transport.settleNow(Date.now() + 2000);
+ * ```
+ */
+export interface SettleReport {
+  /** Events whose batches were written to the fallback journal. */
+  fallbackEvents: number;
+  /** That journal's path, if anything went there. */
+  fallbackJournal: string | undefined;
+  /** Events settled as dropped here (not recorded by the deadline, or the disk refused them). */
+  dropped: number;
 }
 
 interface Waiter {
@@ -64,6 +83,8 @@ export class Transport {
   #ready: Ready[] = []; // recorded, waiting for the sink (FIFO)
   #readyEvents = 0;
   #inFlight = 0; // events of batches being delivered
+  readonly #flying = new Set<Ready>();
+  #final: TransportStats | undefined; // frozen by settleNow(): late completions change nothing
   #maxBuffered = 0;
   #nextId = 1;
   readonly #unsettled = new Set<number>();
@@ -83,10 +104,9 @@ export class Transport {
     },
   };
   readonly #journal: Journal | undefined;
-  #spillFile: Journal | undefined;
-  #spillBroken = false;
   readonly #delivery: DeliveryContext;
-  readonly #drain: JournalDrain | undefined;
+  readonly #overflow: Overflow;
+  #stopping = false;
   #state: 'running' | 'stopping' | 'closed' = 'running';
   #shutdown: Promise<void> | undefined;
   readonly #timer: NodeJS.Timeout;
@@ -116,12 +136,9 @@ export class Transport {
       counters: this.#c,
       report: (e, c) => this.#report(e, c),
       deadLetter: new DeadLetterFile(o.deadLetter), // the file is created only when needed
+      stopping: () => this.#stopping,
     };
-    if (o.mode === 'online' && o.sink && this.#journal) {
-      const warn = (m: string) => o.logger.warn(m);
-      this.#drain = new JournalDrain({ journal: this.#journal, sink: o.sink, context: this.#delivery, maxDelayMs: o.drainMaxDelayMs, warn });
-      this.#delivery.backlog = this.#drain;
-    }
+    this.#overflow = new Overflow(o, this.#journal, this.#delivery, (e, c) => this.#report(e, c));
     this.#timer = setInterval(() => this.#tick(), o.flushIntervalMs);
     this.#timer.unref();
     this.#unregisterExit = o.installExitHooks
@@ -138,10 +155,9 @@ export class Transport {
    * Bound: pass `transport.emit` around as the capture emitter.
    */
   readonly emit = (event: CaptureEvent): void => {
+    this.#c.captured++;
     try {
-      if (this.#state !== 'running') this.#c.dropped++;
-      else if (this.#queue.push(event)) this.#c.captured++;
-      else this.#c.dropped++;
+      if (this.#state !== 'running' || !this.#queue.push(event)) this.#c.dropped++;
     } catch {
       this.#c.dropped++;
     }
@@ -149,8 +165,21 @@ export class Transport {
 
   /** A snapshot of the counters. */
   stats(): TransportStats {
+    if (this.#final) return { ...this.#final };
     const queueLength = this.#queue.length + this.#backlog + this.#recording + this.#readyEvents;
-    return { ...this.#c, queueLength, maxBuffered: this.#maxBuffered };
+    const fallbackJournal = this.#overflow.fallbackPath;
+    return { ...this.#c, queueLength, maxBuffered: this.#maxBuffered, ...(fallbackJournal ? { fallbackJournal } : {}) };
+  }
+
+  /**
+   * Hand everything queued to the background now instead of waiting for a full batch or the
+   * timer (the worker calls it for every chunk under durability `'sync'`).
+   */
+  handoffNow(): void {
+    if (this.#state !== 'closed') {
+      this.#handoffQueue();
+      this.#kick();
+    }
   }
 
   /** True while events are queued, waiting or in flight. */
@@ -177,8 +206,9 @@ export class Transport {
       this.#waiters.push({ upTo, resolve });
       this.#checkWaiters();
     });
-    if (this.#drain?.pending()) {
-      const pass = this.#drain.drainFresh();
+    const drain = this.#overflow.drain;
+    if (drain?.pending()) {
+      const pass = drain.drainFresh();
       await (drainTimeoutMs === undefined ? pass : Promise.race([pass, sleepUnref(drainTimeoutMs)]));
     }
     await this.#flushSinks();
@@ -186,21 +216,80 @@ export class Transport {
 
   /**
    * Flush, then close the sink and journals, stop the timer and remove exit hooks. Idempotent
-   * (returns the same promise). Events emitted afterwards are counted as dropped. Never rejects.
+   * (returns the same promise). Events emitted afterwards are counted as dropped. Never rejects,
+   * and always resolves within `shutdownTimeoutMs` (plus the time to write what is left to disk):
+   * at the deadline, batches not yet delivered are settled on disk ({@link Transport.settleNow}).
+   * While it runs it keeps the event loop alive, since the transport's own timers are unref'ed.
    */
   shutdown(): Promise<void> {
     return (this.#shutdown ??= this.#doShutdown());
   }
 
   async #doShutdown(): Promise<void> {
-    this.#state = 'stopping';
-    clearInterval(this.#timer);
-    this.#unregisterExit?.();
-    await this.#flush(this.options.shutdownDrainTimeoutMs);
-    this.#drain?.close(); // what is left stays journaled
-    await this.#guard('close', this.options.sink, async () => this.options.sink?.close?.());
-    for (const j of [this.#journal, this.#spillFile]) await this.#guard('close', undefined, async () => j?.close());
-    this.#state = 'closed';
+    const keepAlive = setInterval(() => {}, 1 << 30);
+    try {
+      this.#state = 'stopping';
+      clearInterval(this.#timer);
+      this.#unregisterExit?.();
+      const deadline = Date.now() + this.options.shutdownTimeoutMs;
+      const drainBudget = Math.min(this.options.shutdownDrainTimeoutMs, this.options.shutdownTimeoutMs / 2);
+      const flushed = await within(this.#flush(drainBudget), deadline - Date.now());
+      if (!flushed) await this.settleNow(deadline + 1000);
+      this.#overflow.drain?.close(); // what is left stays journaled
+      await within(this.#guard('close', this.options.sink, async () => this.options.sink?.close?.()), 1000);
+      for (const j of [this.#journal, ...this.#overflow.files]) await this.#guard('close', undefined, async () => j?.close());
+      this.#state = 'closed';
+    } finally {
+      clearInterval(keepAlive);
+    }
+  }
+
+  /**
+   * Settle everything still open, now: the exit path (and a `shutdown()` that reached its
+   * deadline). Stops retrying; records what is still queued while `deadline` allows; then every
+   * batch not confirmed by the sink is counted `journaled` — it is in the write-ahead journal
+   * already, or is written (synchronously, fsynced) to the fallback journal — and only what cannot
+   * be recorded in time or written anywhere is counted `dropped`. Counters are frozen afterwards,
+   * so `captured = sent + journaled + deadLettered + dropped` holds in `stats()`.
+   */
+  async settleNow(deadline: number): Promise<SettleReport> {
+    this.#stopping = true;
+    if (this.#state === 'running') this.#state = 'stopping';
+    this.#handoffQueue();
+    this.#kick();
+    while ((this.#items.length > 0 || this.#recording > 0) && Date.now() < deadline) await sleepUnref(2);
+    return this.settleSync();
+  }
+
+  /**
+   * The synchronous part of {@link Transport.settleNow}, for callers that cannot wait (the
+   * process `exit` event): events not recorded yet are counted dropped.
+   */
+  settleSync(): SettleReport {
+    const report: SettleReport = { fallbackEvents: 0, fallbackJournal: undefined, dropped: 0 };
+    if (this.#final) return report;
+    this.#stopping = true;
+    const open = [...this.#flying, ...this.#ready];
+    this.#ready = [];
+    this.#readyEvents = 0;
+    const toDisk: QuadBatch[] = [];
+    for (const r of open) {
+      if (r.wal !== undefined) this.#c.journaled += r.batch.events;
+      else toDisk.push(r.batch);
+    }
+    const n = toDisk.reduce((k, b) => k + b.events, 0);
+    if (this.#overflow.writeFallback(toDisk)) {
+      this.#c.journaled += n;
+      report.fallbackEvents = n;
+    } else report.dropped += n;
+    const unrecorded = this.#queue.take().length + this.#items.reduce((k, i) => k + i.events.length, 0) + this.#recording;
+    report.dropped += unrecorded;
+    this.#c.dropped += report.dropped;
+    report.fallbackJournal = this.#overflow.fallbackPath;
+    this.#final = { ...this.stats(), queueLength: 0 };
+    for (const w of this.#waiters) w.resolve();
+    this.#waiters = [];
+    return report;
   }
 
   // ---- scheduling -------------------------------------------------------------------------
@@ -260,9 +349,12 @@ export class Transport {
         const r = recordBatches(this.#recordHooks, item.events);
         const batches = Array.isArray(r) ? r : await r;
         this.#recording -= n;
+        if (this.#final) return; // settled meanwhile: these were counted
         item.pending = batches.length;
-        for (const batch of batches) {
-          this.#ready.push({ batch, item });
+        const wal = this.#writeAhead(batches);
+        for (let i = 0; i < batches.length; i++) {
+          const batch = batches[i] as QuadBatch;
+          this.#ready.push({ batch, item, wal: wal?.[i] });
           this.#readyEvents += batch.events;
         }
         this.#noteBuffered();
@@ -275,14 +367,32 @@ export class Transport {
     }
   }
 
+  /**
+   * Online with a journal: append freshly recorded batches to it at once (one synchronous write,
+   * fsynced under durability `'sync'`), so what a SIGKILL can take is only what was not recorded
+   * yet — not every batch queued behind a slow or failing sink. Returns each batch's offset.
+   */
+  #writeAhead(batches: readonly QuadBatch[]): number[] | undefined {
+    if (!this.#journal || this.options.mode !== 'online' || batches.length === 0) return undefined;
+    try {
+      return this.#journal.appendManySync(batches);
+    } catch (err) {
+      this.#report(err, { stage: 'journal', events: batches.reduce((k, b) => k + b.events, 0), outcome: 'none' });
+      return undefined; // deliverBatch tries the journal again, then the sink
+    }
+  }
+
   async #sendLoop(): Promise<void> {
     this.#sending = true;
     try {
       for (let r = this.#ready.shift(); r; r = this.#ready.shift()) {
         this.#readyEvents -= r.batch.events;
         this.#inFlight += r.batch.events;
-        await this.#deliver(r.batch); // never rejects
+        this.#flying.add(r);
+        await deliverBatch(this.#delivery, r.batch, r.wal); // never rejects
+        this.#flying.delete(r);
         this.#inFlight -= r.batch.events;
+        if (this.#final) return; // settled meanwhile
         this.#batchDone(r.item);
       }
     } finally {
@@ -292,51 +402,36 @@ export class Transport {
 
   /**
    * Overflow (policy `spill`): when recorded batches waiting for the sink exceed
-   * `maxBacklogEvents`, append the newest of them (down to half the bound) to disk
-   * *synchronously*, in one write, so memory is released before the producer runs again.
+   * `maxBacklogEvents`, *all* of them move to disk — to the journal, where they already are
+   * (write-ahead), or to a spill file written synchronously in one write — and join the journal
+   * drain, which delivers them in order once the sink keeps up; later batches queue behind them.
+   * Without anywhere to spill (e.g. an in-memory store, which gets back-pressure instead) they
+   * stay in memory.
    */
   #spillOverflow(): void {
-    const max = this.options.maxBacklogEvents;
-    if (this.options.fullQueuePolicy !== 'spill' || this.#readyEvents <= max) return;
-    const journal = this.#spillTarget();
-    if (!journal) return; // nowhere to spill: keep in memory
-    const taken: Ready[] = [];
-    while (this.#readyEvents > max / 2 && this.#ready.length > 0) {
-      const r = this.#ready.pop() as Ready;
-      this.#readyEvents -= r.batch.events;
-      taken.push(r);
-    }
-    try {
-      journal.appendManySync(taken.map((r) => r.batch));
-    } catch (err) {
-      this.#spillBroken = true; // disk refused: stop spilling, keep them for the sink
-      for (let i = taken.length - 1; i >= 0; i--) this.#ready.push(taken[i] as Ready);
-      for (const r of taken) this.#readyEvents += r.batch.events;
-      this.#report(err, { stage: 'spill', events: this.#readyEvents, outcome: 'none' });
-      return;
-    }
+    if (this.options.fullQueuePolicy !== 'spill' || this.#readyEvents <= this.options.maxBacklogEvents) return;
+    const drain = this.#overflow.spillTarget();
+    if (!drain) return;
+    const taken = this.#ready;
+    const fresh = taken.filter((r) => r.wal === undefined);
+    let offsets: number[] = [];
+    if (fresh.length > 0 && drain.journal !== this.#journal) {
+      try {
+        offsets = drain.journal.appendManySync(fresh.map((r) => r.batch));
+      } catch (err) {
+        this.#overflow.spillFailed(err, this.#readyEvents); // keep them for the sink
+        return;
+      }
+    } else if (fresh.length > 0) return; // the journal refused them before: keep them in memory
+    this.#ready = [];
+    this.#readyEvents = 0;
+    let k = 0;
     for (const r of taken) {
+      const offset = r.wal ?? (offsets[k++] as number);
       this.#c.journaled += r.batch.events;
+      drain.defer(r.batch, offset);
       this.#batchDone(r.item);
     }
-  }
-
-  /** Overflow target: the configured journal, else the spill file (created on first need). */
-  #spillTarget(): Journal | undefined {
-    if (this.#spillBroken) return undefined;
-    if (this.#journal) return this.#journal;
-    const path = this.options.spillPath;
-    if (!path) return undefined;
-    if (!this.#spillFile) {
-      try {
-        this.#spillFile = Journal.openSync({ path, durability: 'none' });
-        this.options.logger.warn(`provml: sink backlog exceeded; spilling batches to ${path} (replay with provml push)`);
-      } catch (err) {
-        this.#spillBroken = true;
-        this.#report(err, { stage: 'spill', outcome: 'none' });
-      }
-    }
-    return this.#spillFile;
   }
 
   #batchDone(item: WorkItem): void {
@@ -360,15 +455,11 @@ export class Transport {
     this.#waiters = still;
   }
 
-  // ---- recording and delivery --------------------------------------------------------------
-
-  #deliver(batch: QuadBatch): Promise<void> {
-    return deliverBatch(this.#delivery, batch);
-  }
+  // ---- sinks and errors -----------------------------------------------------------------------
 
   async #flushSinks(): Promise<void> {
     await this.#guard('flush', this.options.sink, async () => this.options.sink?.flush?.());
-    for (const j of [this.#journal, this.#spillFile]) await this.#guard('flush', undefined, async () => j?.flush());
+    for (const j of [this.#journal, ...this.#overflow.files]) await this.#guard('flush', undefined, async () => j?.flush());
   }
 
   async #guard(stage: 'flush' | 'close', sink: Sink | undefined, op: () => Promise<unknown>): Promise<void> {
@@ -389,4 +480,16 @@ export class Transport {
       this.options.logger.warn(`provml: onError hook threw: ${String(hookErr)}`);
     }
   }
+}
+
+/** True when `p` settled within `ms` (its outcome is ignored: callers pass never-rejecting work). */
+function within(p: Promise<unknown>, ms: number): Promise<boolean> {
+  if (ms <= 0) return Promise.resolve(false);
+  return new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    void p.then(() => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
 }

@@ -176,8 +176,7 @@ describe('recorder discipline', () => {
     }
     await t.flush();
     const s = t.stats();
-    expect(s.sent + s.journaled).toBe(3000);
-    expect(s.journaled).toBeGreaterThan(0);
+    expect(s).toMatchObject({ sent: 3000, journaled: 0 }); // what spilled was delivered from the journal
     expect(maxActive).toBe(1);
     expect(outOfOrder).toBe(0);
   });

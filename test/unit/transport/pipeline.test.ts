@@ -83,7 +83,7 @@ describe('Transport batching', () => {
     expect(sink.closed).toBe(1);
     expect(() => t.emit(start(100))).not.toThrow();
     await t.flush(); // no-op after shutdown
-    expect(t.stats()).toMatchObject({ captured: 3, sent: 3, dropped: 2 });
+    expect(t.stats()).toMatchObject({ captured: 5, sent: 3, dropped: 2 });
   });
 
   it('works with an async recorder and InMemorySink', async () => {

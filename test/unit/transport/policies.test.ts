@@ -37,7 +37,7 @@ async function journalQuads(path: string): Promise<{ quads: Quad[]; events: numb
 }
 
 describe("full-queue policy 'spill'", () => {
-  it('loses nothing and keeps memory bounded: 200k events, slow sink, journal', async () => {
+  it('loses nothing, keeps memory bounded and delivers what waited on disk: 200k events, slow sink, journal', async () => {
     const N = 200_000;
     const sink = new TestSink(5);
     const path = join(dir, 'journal.nq');
@@ -52,18 +52,15 @@ describe("full-queue policy 'spill'", () => {
     const s = t.stats();
     expect(s.captured).toBe(N);
     expect(s.dropped).toBe(0);
-    expect(s.sent + s.journaled).toBe(N);
-    expect(s.journaled).toBeGreaterThan(0); // the slow sink could not keep up
-    expect(s.sent).toBe(sink.events());
+    // The slow sink could not keep up, so batches waited on disk; flush() delivered them all.
+    expect(s).toMatchObject({ sent: N, journaled: 0 });
+    expect(new Set(sink.quads().map((q) => q.subject.value)).size).toBe(N);
+    const j = await journalQuads(path);
+    expect(j.sent.length).toBe(N / 500); // write-ahead: every batch is in the journal, marked delivered
+    expect(j.events).toBe(0); // none left undelivered
     // Bounded: backlog limit + what one producer turn adds + the two batches in flight.
     expect(s.maxBuffered).toBeLessThanOrEqual(maxBacklogEvents + 2000 + 2 * queueSize);
-
-    // Every single event is either at the sink or unconfirmed in the journal.
-    const j = await journalQuads(path);
-    expect(j.events).toBe(s.journaled);
-    const all = new Set([...sink.quads(), ...j.quads].map((q) => q.subject.value));
-    expect(all.size).toBe(N);
-    expect(j.sent.length).toBe(sink.batches.length); // write-ahead: sent batches are marked in .sent
+    expect(sink.batches.length).toBe(N / 500); // each batch delivered once, from memory or from disk
   }, 60_000);
 
   it('without a journal, overflow goes to a lazily created 0600 spill file', async () => {
@@ -84,10 +81,12 @@ describe("full-queue policy 'spill'", () => {
     }
     await t.flush();
     const s = t.stats();
-    expect(s.sent + s.journaled).toBe(5000);
-    expect(s.journaled).toBeGreaterThan(0);
+    expect(s).toMatchObject({ captured: 5000, sent: 5000, journaled: 0, dropped: 0 }); // disk was a buffer
+    expect(new Set(sink.quads().map((q) => q.subject.value)).size).toBe(5000);
     expect((await stat(spillPath)).mode & 0o777).toBe(0o600);
-    expect((await journalQuads(spillPath)).events).toBe(s.journaled);
+    const spilled = await journalQuads(spillPath);
+    expect(spilled.sent.length).toBeGreaterThan(0); // the slow sink made it spill, and the spilled batches were delivered
+    expect(spilled.events).toBe(0); // none left on disk only
     expect(warnings.some((w) => w.includes(spillPath))).toBe(true);
   });
 
@@ -106,11 +105,11 @@ describe("full-queue policy 'drop'", () => {
     const sink = new TestSink();
     const t = transport({ sink, fullQueuePolicy: 'drop', queueSize: 10, batchSize: 10, flushIntervalMs: 60_000 });
     for (let i = 0; i < 25; i++) t.emit(start(i)); // one synchronous burst: nothing drains meanwhile
-    expect(t.stats()).toMatchObject({ captured: 10, dropped: 15 });
+    expect(t.stats()).toMatchObject({ captured: 25, dropped: 15 }); // every offered event is counted once
     await t.flush();
     for (let i = 25; i < 30; i++) t.emit(start(i));
     await t.flush();
-    expect(t.stats()).toMatchObject({ captured: 15, sent: 15, dropped: 15 });
+    expect(t.stats()).toMatchObject({ captured: 30, sent: 15, dropped: 15 });
     expect(sink.events()).toBe(15);
   });
 });
