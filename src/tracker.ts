@@ -1,18 +1,16 @@
 import { endOpenWorkflows, getDefaultEmitter, setDefaultEmitter, type CaptureEvent, type EventEmitterLike } from './capture/index.js';
 import type { FileInspectorOptions } from './record/files.js';
-import { Recorder } from './record/recorder.js';
-import { EmbeddedStore } from './store/embedded.js';
+import type { EmbeddedStore } from './store/embedded.js';
 import type { SparqlEndpoint } from './store/endpoint.js';
-import { HttpSparqlEndpoint, type HttpSparqlEndpointOptions } from './store/http.js';
+import type { HttpSparqlEndpointOptions } from './store/http.js';
+import { wire, type Pipeline } from './tracker-wiring.js';
+import { registerExitFlush } from './transport/exit-hooks.js';
 import type { JournalDurability } from './transport/journal.js';
-import type { TransportErrorContext, TransportOptions, TransportStats } from './transport/options.js';
-import { Transport } from './transport/pipeline.js';
-import type { FullQueuePolicy } from './transport/queue.js';
-import type { Sink } from './transport/sink.js';
-import { EmbeddedStoreSink } from './transport/sinks/embedded-store.js';
-import { EndpointSink } from './transport/sinks/endpoint.js';
 import type { TransportLogger } from './transport/logger.js';
+import type { TransportErrorContext, TransportStats } from './transport/options.js';
+import type { FullQueuePolicy } from './transport/queue.js';
 import type { RetryOptions } from './transport/retry.js';
+import type { Sink } from './transport/sink.js';
 
 /**
  * Wiring: capture → record → transport → store. This file and `index.ts` are the only places that
@@ -35,9 +33,20 @@ import type { RetryOptions } from './transport/retry.js';
  * ```
  */
 export interface ProvMLOptions {
-  /** The embedded store to write to (default: a new in-memory one; pass `await EmbeddedStore.open({ path })` to persist). */
+  /**
+   * Where the pipeline runs. `'worker'` (default): recording, serialization, journal, retries,
+   * sinks and the embedded store run in one `worker_threads` worker; your thread only captures
+   * compact events and hands them over. `'main'`: everything runs on your thread, between your
+   * own work (for runtimes without workers). A custom `sink`, a `store` instance or a
+   * `SparqlEndpoint` object implies `'main'`: such objects cannot cross to a worker.
+   */
+  thread?: 'worker' | 'main';
+  /**
+   * An embedded store you created to write to (implies `thread: 'main'`). Default: a new
+   * in-memory store, which lives in the worker and is queried through `prov.store`.
+   */
   store?: EmbeddedStore;
-  /** A custom primary sink instead of the embedded store (e.g. an `InMemorySink` in tests). */
+  /** A custom primary sink instead of the embedded store (e.g. an `InMemorySink` in tests; implies `thread: 'main'`). */
   sink?: Sink;
   /**
    * Write to a SPARQL endpoint instead of the embedded store: a query URL, the options of an
@@ -81,8 +90,20 @@ export interface ProvMLOptions {
   environment?: boolean;
   /** Become the default tracker used by decorators and `track` (default true). */
   global?: boolean;
-  /** Flush on beforeExit / SIGINT / SIGTERM (default true). */
+  /**
+   * Settle everything when the process ends (default true): flush on `beforeExit`; on `exit`
+   * (also after `process.exit()` or an uncaught exception), SIGINT and SIGTERM, block until every
+   * captured event is sent, journaled or written to a fallback journal (at most
+   * `shutdownTimeoutMs`), and print on stderr what did not reach the store.
+   */
   installExitHooks?: boolean;
+  /** `shutdown()` — and the settle at exit — take at most this long (default 3000 ms); what is left goes to disk. */
+  shutdownTimeoutMs?: number;
+  /**
+   * Without a `journal`: the file undelivered batches go to at exit or at the shutdown deadline
+   * (default `<tmpdir>/provml/unsent-<pid>-<time>.nq`, created only when needed and printed).
+   */
+  fallbackJournal?: string;
   /**
    * At `shutdown()`, validate everything in the embedded store against provml's SHACL shapes
    * (default false; needs the embedded store, so not with a custom `sink` or offline). Results
@@ -120,50 +141,43 @@ let current: ProvML | undefined;
  * ```
  */
 export class ProvML implements EventEmitterLike {
-  /** The embedded store this tracker writes to (undefined with a custom `sink`, an `endpoint`, or offline). */
-  readonly store: EmbeddedStore | undefined;
+  /**
+   * The store this tracker writes to, queryable from your thread: the embedded store (by
+   * default it lives in the worker and answers through messages), or the `store` you passed.
+   * Undefined with a custom `sink`, an `endpoint`, or offline.
+   */
+  readonly store: SparqlEndpoint | undefined;
   /** The SPARQL endpoint this tracker writes to (`endpoint` option or `PROVML_ENDPOINT`), if any. */
   readonly endpoint: SparqlEndpoint | undefined;
+  /** Where the pipeline runs (see {@link ProvMLOptions.thread}). */
+  readonly thread: 'worker' | 'main';
   /** Hot path: records one capture event (no I/O, never throws). Used by decorators. */
   readonly emit: (event: CaptureEvent) => void;
-  readonly #transport: Transport;
-  readonly #recorder: Recorder;
+  readonly #pipeline: Pipeline;
   readonly #previous: EventEmitterLike | undefined;
   readonly #validate: boolean;
+  readonly #logger: TransportLogger;
+  readonly #onError: ProvMLOptions['onError'];
+  readonly #unregisterExit: (() => void) | undefined;
+  readonly #ownsEndpoint: boolean;
   #shutdown: Promise<void> | undefined;
 
   private constructor(options: ProvMLOptions) {
-    const mode = options.mode ?? 'online';
-    this.#recorder = new Recorder({
-      ...(options.base !== undefined ? { base: options.base } : {}),
-      ...(options.files !== undefined ? { files: options.files } : {}),
-      ...(options.environment !== undefined ? { environment: options.environment } : {}),
-    });
-    let sink = options.sink;
-    const endpoint = resolveEndpoint(options);
-    this.endpoint = endpoint?.endpoint;
-    if (mode === 'online' && sink === undefined && endpoint) {
-      sink = new EndpointSink(endpoint.endpoint, { closeEndpoint: endpoint.owned });
-      this.store = options.store;
-    } else if (mode === 'online' && sink === undefined) {
-      this.store = options.store ?? EmbeddedStore.create();
-      sink = new EmbeddedStoreSink(this.store);
-    } else {
-      this.store = options.store;
-    }
-    const journal = typeof options.journal === 'string' ? { path: options.journal } : options.journal;
-    const durability = journal ? (journal.durability ?? options.durability ?? 'batch') : undefined;
-    const transportOptions: TransportOptions = {
-      recorder: (events) => this.#recorder.record(events),
-      mode,
-      ...(sink !== undefined ? { sink } : {}),
-      ...(journal && durability ? { journal: { path: journal.path, durability } } : {}),
-      ...pick(options, ['queueSize', 'batchSize', 'flushIntervalMs', 'fullQueuePolicy', 'onError', 'logger', 'installExitHooks', 'deadLetter']),
-      ...(options.retry ? { retry: options.retry } : {}),
-    };
-    this.#transport = new Transport(transportOptions);
-    this.emit = this.#transport.emit;
+    const w = wire(options);
+    this.#pipeline = w.pipeline;
+    this.thread = w.thread;
+    this.store = w.store;
+    this.endpoint = w.endpoint;
+    this.#logger = w.logger;
+    this.#onError = options.onError;
+    this.#ownsEndpoint = w.endpoint !== undefined && w.endpoint !== options.endpoint;
+    this.emit = w.pipeline.emit;
     this.#validate = options.validate ?? false;
+    const p = w.pipeline;
+    this.#unregisterExit =
+      (options.installExitHooks ?? true)
+        ? registerExitFlush({ hasPendingWork: () => p.hasPendingWork(), flush: () => p.flush(), settleSync: () => p.settleSync() }, options.shutdownTimeoutMs ?? 3000)
+        : undefined;
     if (options.global ?? true) {
       this.#previous = setDefaultEmitter(this);
       current = this;
@@ -205,12 +219,15 @@ export class ProvML implements EventEmitterLike {
    * ```
    */
   flush(): Promise<void> {
-    return this.#transport.flush();
+    return this.#pipeline.flush();
   }
 
   /**
    * Ends still-open implicit workflow executions, flushes, closes sinks and uninstalls the
-   * tracker. Idempotent; events after it are counted as dropped.
+   * tracker. Always resolves, within `shutdownTimeoutMs` (default 3 s) plus the time to write what
+   * is left to disk: batches the sink has not confirmed by then are in the journal or a fallback
+   * journal (see `stats().fallbackJournal`). Idempotent; events after it are counted as dropped.
+   * The default in-memory store stays queryable afterwards.
    *
    * @example
    * ```ts
@@ -220,8 +237,10 @@ export class ProvML implements EventEmitterLike {
   shutdown(): Promise<void> {
     this.#shutdown ??= (async () => {
       endOpenWorkflows(this);
-      await this.#transport.shutdown();
+      await this.#pipeline.shutdown();
+      this.#unregisterExit?.();
       if (this.#validate && this.store) await this.#validateStore(this.store);
+      if (this.#ownsEndpoint) await this.endpoint?.close().catch(() => undefined);
       if (current === this) {
         current = undefined;
         if (getDefaultEmitter() === this) setDefaultEmitter(this.#previous);
@@ -231,8 +250,9 @@ export class ProvML implements EventEmitterLike {
   }
 
   /** Validates the store at shutdown; loads the SHACL engine only then. Never throws. */
-  async #validateStore(store: EmbeddedStore): Promise<void> {
-    const { logger, onError } = this.#transport.options;
+  async #validateStore(store: SparqlEndpoint): Promise<void> {
+    const logger = this.#logger;
+    const onError = this.#onError;
     const report = (error: unknown) => {
       logger.warn(`provml: close error: ${error instanceof Error ? error.message : String(error)} [none]`);
       try {
@@ -265,29 +285,7 @@ export class ProvML implements EventEmitterLike {
    * ```
    */
   stats(): ProvMLStats {
-    return this.#transport.stats();
+    return this.#pipeline.stats();
   }
 }
 
-/** The endpoint to write to, and whether the tracker created (and so closes) it. */
-function resolveEndpoint(options: ProvMLOptions): { endpoint: SparqlEndpoint; owned: boolean } | undefined {
-  const e = options.endpoint;
-  if (e === undefined) {
-    if (options.store || options.sink) return undefined;
-    const fromEnv = HttpSparqlEndpoint.fromEnv();
-    return fromEnv ? { endpoint: fromEnv, owned: true } : undefined;
-  }
-  if (typeof e === 'string') return { endpoint: new HttpSparqlEndpoint({ url: e }), owned: true };
-  if (isEndpoint(e)) return { endpoint: e, owned: false };
-  return { endpoint: new HttpSparqlEndpoint(e), owned: true };
-}
-
-function isEndpoint(e: HttpSparqlEndpointOptions | SparqlEndpoint): e is SparqlEndpoint {
-  return typeof (e as SparqlEndpoint).insertQuads === 'function';
-}
-
-function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Partial<Pick<T, K>> {
-  const out: Partial<Pick<T, K>> = {};
-  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
-  return out;
-}

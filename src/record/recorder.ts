@@ -49,6 +49,8 @@ export interface RecorderOptions {
   files?: FileInspectorOptions | false;
   /** Record runtime, OS, host and package versions, and the entry script. Default true. */
   environment?: boolean;
+  /** The entry script to describe (default `process.argv[1]`; a worker is told its process's). */
+  script?: string;
 }
 
 interface OpenExecution {
@@ -68,12 +70,14 @@ export class Recorder {
   private readonly learningRoots = new Set<string>();
   private context: Promise<{ env?: EnvironmentFacts; source?: SourceFacts }> | undefined;
   private readonly withEnvironment: boolean;
+  private readonly script: string | undefined;
 
   constructor(options: RecorderOptions = {}) {
     this.mint = new IriMinter(options.base);
     this.plans = new ProspectiveWriter(this.mint, iri(this.mint.sharedGraph()));
     this.files = options.files === false ? undefined : new FileInspector(options.files ?? {});
     this.withEnvironment = options.environment ?? true;
+    this.script = options.script ?? process.argv[1];
   }
 
   /**
@@ -136,7 +140,7 @@ export class Recorder {
     const spec = this.plans.spec(e.spec);
     if (spec?.persona) this.plans.named(exec, PROV.wasAssociatedWith, 'persona', PROVML.Persona, spec.persona, g, out);
     if (!this.withEnvironment) return;
-    this.context ??= Promise.all([describeEnvironment(), describeSource()]).then(([env, source]) => ({ env, ...(source ? { source } : {}) }));
+    this.context ??= Promise.all([describeEnvironment(), describeSource(this.script)]).then(([env, source]) => ({ env, ...(source ? { source } : {}) }));
     const { env, source } = await this.context;
     const shared = this.plans.shared;
     if (env) {

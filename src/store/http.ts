@@ -202,6 +202,23 @@ export class HttpSparqlEndpoint implements SparqlEndpoint {
     env: Record<string, string | undefined> = process.env,
     options: Omit<HttpSparqlEndpointOptions, 'url'> = {},
   ): HttpSparqlEndpoint | undefined {
+    const o = HttpSparqlEndpoint.optionsFromEnv(env, options);
+    return o ? new HttpSparqlEndpoint(o) : undefined;
+  }
+
+  /**
+   * The options {@link HttpSparqlEndpoint.fromEnv} would use (undefined without `PROVML_ENDPOINT`):
+   * plain data, so a worker thread can build the same endpoint.
+   *
+   * @example
+   * ```ts
+   * const o = HttpSparqlEndpoint.optionsFromEnv({ PROVML_ENDPOINT: 'http://localhost:8890/sparql' });
+   * ```
+   */
+  static optionsFromEnv(
+    env: Record<string, string | undefined> = process.env,
+    options: Omit<HttpSparqlEndpointOptions, 'url'> = {},
+  ): HttpSparqlEndpointOptions | undefined {
     const url = env.PROVML_ENDPOINT;
     if (!url) return undefined;
     const auth = options.auth ?? (env.PROVML_AUTH ? parseAuth(env.PROVML_AUTH) : undefined);
@@ -217,7 +234,7 @@ export class HttpSparqlEndpoint implements SparqlEndpoint {
       if (!Number.isFinite(t) || t <= 0) throw new Error('provml: PROVML_TIMEOUT_MS must be a positive number of milliseconds');
       o.timeoutMs = t;
     }
-    return new HttpSparqlEndpoint(o);
+    return o;
   }
 
   /** Run a SELECT query (answers as SPARQL JSON results); one record per solution. */

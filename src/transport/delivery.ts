@@ -56,6 +56,11 @@ export interface DeliveryContext {
   deadLetter?: DeadLetterFile;
   /** The journal drain (online, diskful); without it failed batches simply stay journaled. */
   backlog?: DrainBacklog | undefined;
+  /**
+   * Diskless: where a batch the sink finally refused can wait on disk for the drain instead of
+   * being dropped (the spill file, opened on first need); undefined when there is no such place.
+   */
+  spill?: () => DrainBacklog | undefined;
   /** True once the tracker is finishing against a deadline: no more retries or backoff sleeps. */
   stopping?: () => boolean;
 }
@@ -127,7 +132,9 @@ export function deadLetterBatch(ctx: DeliveryContext, sink: Sink, batch: QuadBat
  *   Otherwise send with retries → `sent` and the seq marked in `.sent`; if the sink finally
  *   refuses, the batch stays in the journal → `journaled`, and the drain replays it when the sink
  *   is back.
- * - online, diskless: send with retries → `sent`, or `dropped` with the reason reported.
+ * - online, diskless: send with retries → `sent`; if the sink finally refuses, the batch goes to the
+ *   spill file (→ `journaled`, delivered by the drain later), or, with nowhere to spill, `dropped`
+ *   with the reason reported.
  * - a non-retryable refusal (`err.retryable === false`, e.g. HTTP 400) is not retried: the batch
  *   goes to the dead-letter file → `deadLettered` (and is marked done in `.sent`).
  *
@@ -194,7 +201,17 @@ export async function deliverBatch(ctx: DeliveryContext, batch: QuadBatch, walOf
     counters.journaled += batch.events;
     ctx.backlog?.defer(batch, offset);
     ctx.report(err, { stage: 'sink', sink: sink.name, seq: batch.seq, events: batch.events, outcome: 'journaled' });
-  } else {
-    lose(ctx, err, sink, batch);
+    return;
   }
+  const disk = ctx.spill?.();
+  if (disk) {
+    try {
+      disk.append(batch); // waits on disk; the drain sends it once the sink is back
+      ctx.report(err, { stage: 'sink', sink: sink.name, seq: batch.seq, events: batch.events, outcome: 'journaled' });
+      return;
+    } catch (diskErr) {
+      ctx.report(diskErr, { stage: 'spill', seq: batch.seq, events: batch.events, outcome: 'none' });
+    }
+  }
+  lose(ctx, err, sink, batch);
 }

@@ -131,6 +131,8 @@ export interface TransportOptions {
   retry?: RetryOptions;
   /** Receives every error; never let it throw (if it does, the logger gets that). */
   onError?: (error: unknown, context: TransportErrorContext) => void;
+  /** Called whenever events settle (sent, journaled, dead-lettered or dropped); must not throw. */
+  onProgress?: () => void;
   /** Warnings (default: `console.warn`, at most 5 per 10 s); `false` for none. */
   logger?: TransportLogger | false;
   /** Flush on `beforeExit`/`SIGINT`/`SIGTERM` (default `true`); removed by `shutdown()`. */
@@ -165,6 +167,7 @@ export interface ResolvedTransportOptions {
   fallbackJournal: string | undefined;
   retry: Required<RetryOptions>;
   onError: TransportOptions['onError'];
+  onProgress: (() => void) | undefined;
   logger: TransportLogger;
   installExitHooks: boolean;
   exitFlushTimeoutMs: number;
@@ -215,6 +218,7 @@ export function resolveTransportOptions(o: TransportOptions): ResolvedTransportO
     fallbackJournal: o.fallbackJournal,
     retry,
     onError: o.onError,
+    onProgress: o.onProgress,
     logger: o.logger === false ? { warn() {} } : (o.logger ?? rateLimitedLogger()),
     installExitHooks: o.installExitHooks ?? true,
     exitFlushTimeoutMs: positive('exitFlushTimeoutMs', o.exitFlushTimeoutMs, 5000),

@@ -139,6 +139,7 @@ export class Transport {
       stopping: () => this.#stopping,
     };
     this.#overflow = new Overflow(o, this.#journal, this.#delivery, (e, c) => this.#report(e, c));
+    this.#delivery.spill = () => this.#overflow.spillTarget();
     this.#timer = setInterval(() => this.#tick(), o.flushIntervalMs);
     this.#timer.unref();
     this.#unregisterExit = o.installExitHooks
@@ -289,7 +290,13 @@ export class Transport {
     this.#final = { ...this.stats(), queueLength: 0 };
     for (const w of this.#waiters) w.resolve();
     this.#waiters = [];
+    this.options.onProgress?.();
     return report;
+  }
+
+  /** Files on disk that hold batches of this transport: the journal, a spill file, the fallback journal. */
+  diskFiles(): string[] {
+    return [this.#journal, ...this.#overflow.files].filter((j) => j !== undefined).map((j) => j.path);
   }
 
   // ---- scheduling -------------------------------------------------------------------------
@@ -441,6 +448,7 @@ export class Transport {
   #settle(item: WorkItem): void {
     this.#unsettled.delete(item.id);
     this.#checkWaiters();
+    this.options.onProgress?.();
   }
 
   #checkWaiters(): void {

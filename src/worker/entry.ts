@@ -1,0 +1,175 @@
+/**
+ * The provenance worker: everything after capture — recording, serialization, journal, spill,
+ * retries, sinks and (by default) the embedded store itself — runs here, off the user's thread.
+ * Started by {@link WorkerPipeline} (client.ts); talks to it only through protocol.ts.
+ *
+ * @module
+ */
+
+import type { Quad, Term } from '@rdfjs/types';
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
+import { Recorder, type RecorderOptions } from '../record/recorder.js';
+import { EmbeddedStore } from '../store/embedded.js';
+import type { SparqlEndpoint } from '../store/endpoint.js';
+import { HttpSparqlEndpoint, type HttpSparqlEndpointOptions } from '../store/http.js';
+import type { TransportOptions } from '../transport/options.js';
+import { Transport } from '../transport/pipeline.js';
+import { toNQuads } from '../transport/sink.js';
+import { EmbeddedStoreSink } from '../transport/sinks/embedded-store.js';
+import { EndpointSink } from '../transport/sinks/endpoint.js';
+import { EventDecoder } from './decoder.js';
+import { CTL, STAT_KEYS, toWire, type FromWorker, type ToWorker, type WireTerm } from './protocol.js';
+
+/**
+ * What the worker is started with: plain data only (functions stay on the user's thread; the
+ * worker reports warnings and errors back as messages).
+ *
+ * @example
+ * ```ts
+ * const config: WorkerConfig = { recorder: {}, target: { kind: 'embedded' }, transport: { batchSize: 512 } };
+ * ```
+ */
+export interface WorkerConfig {
+  recorder: RecorderOptions;
+  target: { kind: 'embedded' } | { kind: 'endpoint'; options: HttpSparqlEndpointOptions } | { kind: 'offline' };
+  transport: Omit<TransportOptions, 'recorder' | 'sink' | 'onError' | 'logger' | 'installExitHooks'>;
+}
+
+/** Data the worker gets at start. @internal */
+export interface WorkerInit {
+  config: WorkerConfig;
+  ctl: SharedArrayBuffer;
+  stats: SharedArrayBuffer;
+  settlePort: MessagePort;
+}
+
+const init = workerData as WorkerInit;
+const port = parentPort!;
+const ctl = new Int32Array(init.ctl);
+const stats = new Float64Array(init.stats);
+const post = (m: FromWorker) => port.postMessage(m);
+
+// ---- the pipeline ------------------------------------------------------------------------------
+
+const { config } = init;
+const recorder = new Recorder(config.recorder);
+let store: EmbeddedStore | undefined;
+let endpoint: SparqlEndpoint | undefined;
+let sink: EmbeddedStoreSink | EndpointSink | undefined;
+if (config.target.kind === 'embedded') {
+  store = EmbeddedStore.create();
+  sink = new EmbeddedStoreSink(store);
+} else if (config.target.kind === 'endpoint') {
+  endpoint = new HttpSparqlEndpoint(config.target.options);
+  sink = new EndpointSink(endpoint, { closeEndpoint: true });
+}
+
+const transport = new Transport({
+  ...config.transport,
+  recorder: (events) => recorder.record(events),
+  ...(sink ? { sink } : {}),
+  // The in-memory store cannot be written to later, so it never spills: the user's thread waits instead.
+  ...(store ? { spillPath: false as const } : {}),
+  installExitHooks: false,
+  logger: { warn: (message) => post({ type: 'warn', message }) },
+  onError: (error, context) => post({ type: 'error', error: toWire(error), context }),
+  onProgress: () => publish(),
+});
+
+/** Copy the counters to shared memory and wake a producer waiting for room. */
+function publish(): void {
+  const s = transport.stats();
+  for (let k = 0; k < STAT_KEYS.length; k++) stats[k] = s[STAT_KEYS[k]!];
+  Atomics.store(ctl, CTL.SETTLED, (s.sent + s.journaled + s.deadLettered + s.dropped) | 0);
+  Atomics.add(ctl, CTL.PROGRESS, 1);
+  Atomics.notify(ctl, CTL.PROGRESS);
+}
+
+// ---- messages --------------------------------------------------------------------------------
+
+const decoder = new EventDecoder();
+const emit = transport.emit;
+
+port.on('message', (m: ToWorker) => {
+  switch (m.type) {
+    case 'events':
+      decoder.decode(m, emit);
+      if (m.urgent) transport.handoffNow();
+      publish();
+      return;
+    case 'flush':
+      void transport.flush().then(() => done(m.id));
+      return;
+    case 'shutdown':
+      void shutdown().then(() => done(m.id));
+      return;
+    case 'settle':
+      void settle(m.id, m.deadline);
+      return;
+    case 'query':
+      void query(m.method, m.args).then(
+        (value) => done(m.id, value),
+        (err: unknown) => post({ type: 'done', id: m.id, error: toWire(err) }),
+      );
+      return;
+  }
+});
+
+function done(id: number, value?: unknown): void {
+  publish();
+  post({ type: 'done', id, ...(value !== undefined ? { value } : {}) });
+}
+
+async function shutdown(): Promise<void> {
+  await transport.shutdown();
+  publish();
+}
+
+/** The exit path: the user's thread is blocked in `Atomics.wait` until `CTL.DONE` says so. */
+async function settle(id: number, deadline: number): Promise<void> {
+  let report = { fallbackJournal: undefined as string | undefined, fallbackEvents: 0, dropped: 0 };
+  try {
+    const budget = (deadline - Date.now()) / 2;
+    const flushed = await Promise.race([transport.flush().then(() => true), new Promise<boolean>((r) => setTimeout(r, budget, false))]);
+    if (!flushed) report = await transport.settleNow(deadline);
+    else report = transport.settleSync(); // nothing open: this only freezes the counters
+  } finally {
+    publish();
+    init.settlePort.postMessage({ type: 'settled', id, ...report, files: transport.diskFiles() });
+    Atomics.store(ctl, CTL.DONE, id);
+    Atomics.notify(ctl, CTL.DONE);
+  }
+}
+
+async function query(method: string, args: unknown[]): Promise<unknown> {
+  const target = store ?? endpoint;
+  if (!target) throw new Error('provml: this tracker has no store to query (offline mode)');
+  switch (method) {
+    case 'select':
+      return (await target.select(args[0] as string, args[1] as never)).map((row) => {
+        const out: Record<string, WireTerm> = {};
+        for (const [k, t] of Object.entries(row)) out[k] = wireTerm(t);
+        return out;
+      });
+    case 'construct':
+      return toNQuads((await target.construct(args[0] as string, args[1] as never)) as Quad[]);
+    case 'ask':
+      return target.ask(args[0] as string, args[1] as never);
+    case 'update':
+      return target.update(args[0] as string);
+    case 'insertQuads':
+      return target.insertQuads(args[0] as string, args[1] as string | undefined);
+    case 'dump':
+      if (!store) throw new Error('provml: dump() needs the embedded store');
+      return store.dump();
+  }
+  throw new Error(`provml: unknown store method ${method}`);
+}
+
+function wireTerm(t: Term): WireTerm {
+  if (t.termType === 'Literal') return ['Literal', t.value, t.datatype.value, t.language];
+  return [t.termType, t.value];
+}
+
+publish();
+post({ type: 'ready' });
