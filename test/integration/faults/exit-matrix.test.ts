@@ -91,7 +91,9 @@ const pushJson = (stdout: string) => {
   }
 };
 
-let reference: { triples: number; stats: Stats };
+/** The fault-free reference run; `referenceError` says why there is none (then every case fails on it, but still runs and reports). */
+let reference: { triples: number; stats: Stats } | undefined;
+let referenceError: string | undefined;
 /** Fallback journals written outside the case's own temporary directory. */
 const strayFallbacks: string[] = [];
 
@@ -107,15 +109,17 @@ beforeAll(async () => {
     const child = startTaggedChild('exit-child.ts', { PROVML_EXIT_CHILD: JSON.stringify(config), TMPDIR: t.dir });
     const exit = await within(child.exited, 90_000);
     child.kill();
-    if (!exit) throw new Error('reference child did not end within 90 s');
+    if (!exit) {
+      referenceError = 'reference child did not end within 90 s';
+      return;
+    }
     const stats = exitStats(exit);
     const triples = await countTriples(backend.store);
     console.log(`[exit-matrix] reference: code=${exit.code} triples=${triples} stats=${JSON.stringify(stats)}`);
-    if (exit.code !== 0 || !stats) throw new Error(`reference child failed (code ${exit.code}): ${exit.stderr.slice(-2000)}`);
-    if (stats.sent !== stats.captured || stats.journaled !== 0 || stats.dropped !== 0 || triples <= 1000) {
-      throw new Error(`reference run is not fault-free: triples=${triples} stats=${JSON.stringify(stats)}`);
-    }
-    reference = { triples, stats };
+    if (exit.code !== 0 || !stats) referenceError = `reference child failed (code ${exit.code}): ${exit.stderr.slice(-2000)}`;
+    else if (stats.sent !== stats.captured || stats.journaled !== 0 || stats.dropped !== 0 || triples <= 1000) {
+      referenceError = `reference run is not fault-free: triples=${triples} stats=${JSON.stringify(stats)}`;
+    } else reference = { triples, stats };
   } finally {
     await backend.close();
     await t.cleanup();
@@ -142,6 +146,16 @@ describe.concurrent('the process ends while the endpoint never works: nothing is
         };
         // TMPDIR: a fallback journal under os.tmpdir() lands in this case's directory.
         const child = startTaggedChild('exit-child.ts', { PROVML_EXIT_CHILD: JSON.stringify(config), TMPDIR: t.dir });
+        // Every check is a soft assertion, and a failed one is also collected, so that each case
+        // ends with one `[exit-matrix] RESULT …` line naming everything that failed in it.
+        const failed: string[] = [];
+        const check = (label: string, ok: boolean, actual: unknown) => {
+          const got = (typeof actual === 'string' ? actual : JSON.stringify(actual) ?? 'undefined').replace(/\s*\n\s*/g, ' ⏎ ');
+          const text = `${label} (got ${got.length > 240 ? `${got.slice(0, 240)}…` : got})`;
+          if (!ok) failed.push(text);
+          expect.soft(ok, text).toBe(true);
+        };
+        let statsLine = 'none';
         try {
           // The training loop itself: no bound asserted (a busy machine), only a guard.
           const loop = await child.line('PROVML_LOOP', 120_000);
@@ -153,71 +167,82 @@ describe.concurrent('the process ends while the endpoint never works: nothing is
           }
           const exit = await within(child.exited, EXIT_BOUND_MS + 20_000);
           child.kill();
-          expect(exit, `child still running ${EXIT_BOUND_MS + 20_000} ms after the end of its loop`).toBeDefined();
+          check(`child ended within ${EXIT_BOUND_MS + 20_000} ms of the end of its loop`, exit !== undefined, 'still running');
           if (!exit) return;
           const exitMs = exit.at - endFrom;
           const stats = exitStats(exit);
+          statsLine = JSON.stringify(stats ?? null);
           const shutdown = exit.lines.find((l) => l.tag === 'PROVML_SHUTDOWN')?.data as { ms: number } | undefined;
           const via = exit.lines.find((l) => l.tag === 'PROVML_EXIT_VIA')?.data.via;
           const stderrTail = exit.stderr.trim().split('\n').slice(-6).join('\n');
           console.log(
             `[exit-matrix] ${name(c)}: code=${exit.code} signal=${exit.signal} exitMs=${exitMs}` +
-              `${shutdown ? ` shutdownMs=${shutdown.ms}` : ''}${via ? ` via=${String(via)}` : ''} stats=${JSON.stringify(stats ?? null)}` +
+              `${shutdown ? ` shutdownMs=${shutdown.ms}` : ''}${via ? ` via=${String(via)}` : ''} stats=${statsLine}` +
               `${stderrTail ? `\n  stderr: ${stderrTail.replace(/\n/g, '\n          ')}` : ''}`,
           );
 
           // How it ended, and within the bound.
-          if (c.ending === 'throw') expect.soft(exit.code, 'exit code after an uncaught exception').toBe(1);
-          else if (c.ending === 'sigterm') expect.soft(exit.signal === 'SIGTERM' || exit.code === 143, `died of SIGTERM (code ${exit.code}, signal ${exit.signal})`).toBe(true);
-          else expect.soft(exit.code, 'exit code').toBe(0);
-          expect.soft(exitMs, 'ms from the end of the loop (or the signal) to the exit').toBeLessThanOrEqual(EXIT_BOUND_MS);
+          if (c.ending === 'throw') check('exit code 1 after an uncaught exception', exit.code === 1, exit.code);
+          else if (c.ending === 'sigterm') check('died of SIGTERM (signal SIGTERM or code 143)', exit.signal === 'SIGTERM' || exit.code === 143, `code ${exit.code}, signal ${exit.signal}`);
+          else check('exit code 0', exit.code === 0, exit.code);
+          check(`exit within ${EXIT_BOUND_MS} ms of the end of the loop (or of the signal)`, exitMs <= EXIT_BOUND_MS, exitMs);
           if (c.ending === 'return') {
-            expect.soft(shutdown, 'await prov.shutdown() resolved (PROVML_SHUTDOWN line)').toBeDefined();
-            if (shutdown) expect.soft(shutdown.ms, 'shutdown() took (ms)').toBeLessThanOrEqual(EXIT_BOUND_MS);
+            check('await prov.shutdown() resolved (PROVML_SHUTDOWN line)', shutdown !== undefined, 'no line');
+            if (shutdown) check(`shutdown() resolved within ${EXIT_BOUND_MS} ms`, shutdown.ms <= EXIT_BOUND_MS, shutdown.ms);
           }
 
           // The invariant, from the exit line.
-          expect(stats, `PROVML_EXIT line; stdout: ${exit.stdout.slice(-1000)}`).toBeDefined();
+          check('a PROVML_EXIT line', stats !== undefined, exit.stdout.slice(-500));
           if (!stats) return;
-          expect.soft(stats.captured, 'captured').toBeGreaterThan(0);
-          expect.soft(stats.captured, 'captured = the reference run’s').toBe(reference.stats.captured);
-          expect.soft(stats.sent + stats.journaled + stats.deadLettered + stats.dropped, 'sent + journaled + deadLettered + dropped').toBe(stats.captured);
-          expect.soft(stats.dropped, 'dropped').toBe(0);
-          if (stats.dropped > 0) expect.soft(exit.stderr, 'drops are printed on stderr').toMatch(/dropped/);
-          expect.soft(stats.sent, 'sent (the endpoint never worked)').toBe(0);
-          expect.soft(await countTriples(backend.store), 'triples in the store before any push').toBe(0);
+          check('captured > 0', stats.captured > 0, stats.captured);
+          check('a fault-free reference run', referenceError === undefined, referenceError);
+          if (reference) check('captured = the reference run’s', stats.captured === reference.stats.captured, `${stats.captured} vs ${reference.stats.captured}`);
+          const sum = stats.sent + stats.journaled + stats.deadLettered + stats.dropped;
+          check('captured = sent + journaled + deadLettered + dropped', sum === stats.captured, `${stats.captured} vs ${sum}`);
+          check('dropped = 0', stats.dropped === 0, stats.dropped);
+          if (stats.dropped > 0) check('drops printed on stderr (a line with "dropped")', /dropped/.test(exit.stderr), stderrTail);
+          check('sent = 0 (the endpoint never worked)', stats.sent === 0, stats.sent);
+          const before = await countTriples(backend.store);
+          check('no triples in the store before any push', before === 0, before);
 
           // Where the undelivered events are, and `provml push` of that file.
           let toPush: string | undefined;
           if (c.journal !== 'none') {
-            expect.soft(stats.journaled, 'journaled').toBeGreaterThan(0);
+            check('journaled > 0', stats.journaled > 0, stats.journaled);
             toPush = journalPath;
           } else {
             const line = exit.stderr.split('\n').find((l) => l.includes('provml: ') && l.includes('provml push'));
-            expect.soft(line, 'a stderr line "provml: … <fallback journal> … provml push …"').toBeDefined();
-            expect.soft(stats.fallbackJournal, 'stats().fallbackJournal').toBeTypeOf('string');
-            expect.soft(stats.journaled, 'journaled (into the fallback journal)').toBeGreaterThan(0);
+            check('a stderr line "provml: … <fallback journal> … provml push …"', line !== undefined, stderrTail);
+            check('stats().fallbackJournal is a path', typeof stats.fallbackJournal === 'string', stats.fallbackJournal);
+            check('journaled > 0 (into the fallback journal)', stats.journaled > 0, stats.journaled);
             if (stats.fallbackJournal) {
               const naming = exit.stderr.split('\n').filter((l) => l.includes('provml push') && l.includes(stats.fallbackJournal!));
-              expect.soft(naming.length, 'stderr lines naming stats().fallbackJournal and `provml push` (one, not one per batch)').toBe(1);
+              check('exactly one stderr line names stats().fallbackJournal and `provml push`', naming.length === 1, naming.length);
             }
             toPush = stats.fallbackJournal ?? (line ? /(\/[^\s'"`,;]+)/.exec(line.slice(line.indexOf('provml: ') + 8))?.[1] : undefined);
             if (toPush && !toPush.startsWith(t.dir)) strayFallbacks.push(toPush);
           }
-          expect(toPush, 'a journal to push').toBeDefined();
+          check('a journal to push', toPush !== undefined, toPush);
           if (!toPush) return;
           const args = pushArgs(backend.server, new URL(backend.server.url).origin); // the backend itself, no proxy
           const first = await provmlPush([toPush, ...args]);
           const triples = await countTriples(backend.store);
           const second = await provmlPush([toPush, ...args]);
           const again = pushJson(second.stdout);
-          console.log(`[exit-matrix] ${name(c)}: push ${first.stdout.trim()} → triples=${triples} (reference ${reference.triples}); again ${second.stdout.trim()}`);
-          expect.soft(first.code, `first push exit code; stderr: ${first.stderr.slice(-1000)}`).toBe(0);
-          expect.soft(triples, 'triples after provml push = the reference run’s').toBe(reference.triples);
-          expect.soft(second.code, 'second push exit code').toBe(0);
-          expect.soft(again?.sent, 'second push: batches sent').toBe(0);
-          expect.soft(await countTriples(backend.store), 'triples after a second push').toBe(reference.triples);
+          const after = await countTriples(backend.store);
+          console.log(
+            `[exit-matrix] ${name(c)}: push (code ${first.code}) ${first.stdout.trim() || first.stderr.trim().slice(-300)} → triples=${triples} (reference ${reference?.triples}); again (code ${second.code}) ${second.stdout.trim()}`,
+          );
+          check('provml push exits 0', first.code === 0, `${first.code}: ${first.stderr.trim().slice(-300)}`);
+          if (reference) check('triples after provml push = the reference run’s', triples === reference.triples, `${triples} vs ${reference.triples}`);
+          check('a second push exits 0', second.code === 0, second.code);
+          check('a second push sends 0 batches', again?.sent === 0, again?.sent);
+          check('a second push adds no triples', after === triples, `${triples} → ${after}`);
+        } catch (err) {
+          failed.push(`error: ${String(err).slice(0, 300)}`);
+          throw err;
         } finally {
+          console.log(`[exit-matrix] RESULT ${name(c)}: ${failed.length === 0 ? 'PASS' : `FAIL — ${failed.join('; ')}`} — stats=${statsLine}`);
           child.kill();
           await close();
           await t.cleanup();
