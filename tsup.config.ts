@@ -11,6 +11,8 @@ export default defineConfig({
     validate: 'src/validate/index.ts',
     tfjs: 'src/tfjs.ts',
     cli: 'src/cli.ts',
+    // The provenance worker (src/worker/client.ts starts it next to the chunk that imports it).
+    worker: 'src/worker/entry.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -7,6 +7,7 @@ const require = createRequire(import.meta.url);
 
 async function check(label, main, tfjs) {
   const prov = main.ProvML.init({ installExitHooks: false, environment: false });
+  if (prov.thread !== 'worker') throw new Error(`${label}: the pipeline should run in the worker (dist/worker.*), got ${prov.thread}`);
   await main.track.workflow('smoke', async () => {
     // Drive the tf.js callback by hand, as model.fit would: 1 epoch × 2 batches.
     const cb = tfjs.provmlCallback({ inputs: { train: main.ref('/dev/null') } });
@@ -14,7 +15,7 @@ async function check(label, main, tfjs) {
     await cb.onTrainBegin.call(self, {});
     await cb.onEpochBegin.call(self, 0, {});
     for (const b of [0, 1]) {
-      await cb.onBatchBegin.call(self, b, { batch: b, size: 2 });
+      await cb.onBatchBegin?.call(self, b, { batch: b, size: 2 });
       await cb.onBatchEnd.call(self, b, { batch: b, size: 2, loss: 0.5 - b / 10 });
     }
     await cb.onEpochEnd.call(self, 0, { loss: 0.45 });
@@ -27,7 +28,7 @@ async function check(label, main, tfjs) {
   await prov.shutdown();
   const n = Number(rows[0]?.n?.value ?? 0);
   if (n !== 2) throw new Error(`${label}: expected 2 batches nested under the workflow, got ${n}`);
-  console.log(`${label}: ok (2 batches nested under the workflow run)`);
+  console.log(`${label}: ok (2 batches nested under the workflow run, recorded in the worker)`);
 }
 
 await check('esm', await import('../dist/index.js'), await import('../dist/tfjs.js'));

@@ -17,6 +17,9 @@ import type { WorkerConfig, WorkerInit } from './entry.js';
 import { CTL, fromWire, STAT_KEYS, type FromWorker, type SettleReply, type ToWorker } from './protocol.js';
 import { WorkerStore } from './store.js';
 
+/** Longest a worker may take to start (load its modules) before it is given up on. */
+const STARTUP_MS = 30_000;
+
 /**
  * Settings of the user's side of a {@link WorkerPipeline}.
  *
@@ -51,7 +54,8 @@ function spawn(init: WorkerInit, transfer: MessagePort[]): Worker {
     const entry = new URL('./entry.ts', here).href;
     return new Worker(new URL('./boot.mjs', here), { workerData: { ...init, entry }, transferList: transfer });
   }
-  return new Worker(new URL(here.endsWith('.cjs') ? './worker.cjs' : './worker.js', here), { workerData: init, transferList: transfer });
+  // dist/worker.js is ESM; a CommonJS caller starts the very same file.
+  return new Worker(new URL('./worker.js', here), { workerData: init, transferList: transfer });
 }
 
 /**
@@ -83,7 +87,7 @@ export class WorkerPipeline {
   #captured = 0;
   #dropped = 0; // refused on this thread (after shutdown, policy drop, dead worker)
   #posted = 0; // events handed off
-  #state: 'running' | 'settled' | 'closed' = 'running';
+  #state: 'running' | 'stopping' | 'settled' | 'closed' = 'running';
   #dead: Error | undefined;
   #shutdown: Promise<void> | undefined;
   #final: TransportStats | undefined;
@@ -258,7 +262,10 @@ export class WorkerPipeline {
     this.#post();
     clearInterval(this.#timer);
     if (this.#state === 'running') {
-      this.#state = 'closed';
+      this.#hold();
+      await this.#started(); // a slow start-up (a loaded machine) is not the endpoint's fault
+      this.#release();
+      this.#state = 'stopping'; // later events are refused and counted dropped
       const answered = await Promise.race([
         this.#call({ type: 'shutdown' }).then(
           () => true,
@@ -271,6 +278,14 @@ export class WorkerPipeline {
     this.#state = 'closed';
     this.#final = this.stats();
     if (!this.#o.keepStore) await this.#terminate();
+  }
+
+  /** Resolves once the worker listens (or after {@link STARTUP_MS}, or when it died). */
+  async #started(): Promise<void> {
+    const end = Date.now() + STARTUP_MS;
+    while (Atomics.load(this.#ctl, CTL.READY) !== 1 && !this.#dead && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
   }
 
   async #terminate(): Promise<void> {
@@ -292,6 +307,8 @@ export class WorkerPipeline {
   }
 
   #settleAndReport(): void {
+    // Start-up first: events handed to a worker still loading are settled once it listens.
+    if (Atomics.load(this.#ctl, CTL.READY) !== 1) Atomics.wait(this.#ctl, CTL.READY, 0, STARTUP_MS);
     const id = this.#nextId++;
     const timeout = this.#o.shutdownTimeoutMs;
     this.#worker.postMessage({ type: 'settle', id, deadline: Date.now() + timeout } satisfies ToWorker);

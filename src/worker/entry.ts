@@ -9,9 +9,9 @@
 import type { Quad, Term } from '@rdfjs/types';
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { Recorder, type RecorderOptions } from '../record/recorder.js';
-import { EmbeddedStore } from '../store/embedded.js';
+import type { EmbeddedStore } from '../store/embedded.js';
 import type { SparqlEndpoint } from '../store/endpoint.js';
-import { HttpSparqlEndpoint, type HttpSparqlEndpointOptions } from '../store/http.js';
+import type { HttpSparqlEndpointOptions } from '../store/http.js';
 import type { TransportOptions } from '../transport/options.js';
 import { Transport } from '../transport/pipeline.js';
 import { toNQuads } from '../transport/sink.js';
@@ -55,26 +55,36 @@ const { config } = init;
 const recorder = new Recorder(config.recorder);
 let store: EmbeddedStore | undefined;
 let endpoint: SparqlEndpoint | undefined;
-let sink: EmbeddedStoreSink | EndpointSink | undefined;
-if (config.target.kind === 'embedded') {
-  store = EmbeddedStore.create();
-  sink = new EmbeddedStoreSink(store);
-} else if (config.target.kind === 'endpoint') {
-  endpoint = new HttpSparqlEndpoint(config.target.options);
-  sink = new EndpointSink(endpoint, { closeEndpoint: true });
+let transport!: Transport;
+
+/** Load only the store this tracker uses (Oxigraph's WASM is tens of MB a worker need not hold). */
+async function open(): Promise<void> {
+  let sink: EmbeddedStoreSink | EndpointSink | undefined;
+  if (config.target.kind === 'embedded') {
+    const { EmbeddedStore } = await import('../store/embedded.js');
+    store = EmbeddedStore.create();
+    sink = new EmbeddedStoreSink(store);
+  } else if (config.target.kind === 'endpoint') {
+    const { HttpSparqlEndpoint } = await import('../store/http.js');
+    endpoint = new HttpSparqlEndpoint(config.target.options);
+    sink = new EndpointSink(endpoint, { closeEndpoint: true });
+  }
+  transport = createTransport(sink);
 }
 
-const transport = new Transport({
-  ...config.transport,
-  recorder: (events) => recorder.record(events),
-  ...(sink ? { sink } : {}),
-  // The in-memory store cannot be written to later, so it never spills: the user's thread waits instead.
-  ...(store ? { spillPath: false as const } : {}),
-  installExitHooks: false,
-  logger: { warn: (message) => post({ type: 'warn', message }) },
-  onError: (error, context) => post({ type: 'error', error: toWire(error), context }),
-  onProgress: () => publish(),
-});
+function createTransport(sink: EmbeddedStoreSink | EndpointSink | undefined): Transport {
+  return new Transport({
+    ...config.transport,
+    recorder: (events) => recorder.record(events),
+    ...(sink ? { sink } : {}),
+    // The in-memory store cannot be written to later, so it never spills: the user's thread waits instead.
+    ...(store ? { spillPath: false as const } : {}),
+    installExitHooks: false,
+    logger: { warn: (message) => post({ type: 'warn', message }) },
+    onError: (error, context) => post({ type: 'error', error: toWire(error), context }),
+    onProgress: () => publish(),
+  });
+}
 
 /** Copy the counters to shared memory and wake a producer waiting for room. */
 function publish(): void {
@@ -88,12 +98,11 @@ function publish(): void {
 // ---- messages --------------------------------------------------------------------------------
 
 const decoder = new EventDecoder();
-const emit = transport.emit;
 
-port.on('message', (m: ToWorker) => {
+function onMessage(m: ToWorker): void {
   switch (m.type) {
     case 'events':
-      decoder.decode(m, emit);
+      decoder.decode(m, transport.emit);
       if (m.urgent) transport.handoffNow();
       publish();
       return;
@@ -113,7 +122,7 @@ port.on('message', (m: ToWorker) => {
       );
       return;
   }
-});
+}
 
 function done(id: number, value?: unknown): void {
   publish();
@@ -171,5 +180,10 @@ function wireTerm(t: Term): WireTerm {
   return [t.termType, t.value];
 }
 
-publish();
-post({ type: 'ready' });
+void open().then(() => {
+  port.on('message', onMessage); // messages posted meanwhile wait in the port
+  publish();
+  Atomics.store(ctl, CTL.READY, 1);
+  Atomics.notify(ctl, CTL.READY);
+  post({ type: 'ready' });
+});

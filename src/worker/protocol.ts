@@ -151,7 +151,9 @@ export const CTL = {
   PROGRESS: 1,
   /** Set to a request id when the worker finished the synchronous exit settle of that id. */
   DONE: 2,
-  SIZE: 3,
+  /** 1 once the worker has loaded and listens (its start-up is not counted against timeouts). */
+  READY: 3,
+  SIZE: 4,
 } as const;
 
 /** Float64 slots of the shared stats buffer (the worker's transport counters). @internal */

@@ -101,6 +101,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     logger: { warn() {} },
     onError: (_e: unknown, c: { stage: string; outcome: string }) => reported.push(`${c.stage}:${c.outcome}`),
   });
+  await prov.flush(); // the pipeline's worker is up before the faults start
   const training = new FaultTraining(o.afterEpoch);
   let epochLosses: number[] = [];
   let userError: unknown;

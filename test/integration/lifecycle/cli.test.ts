@@ -2,6 +2,7 @@
  * `provml query q1…q6` as a user runs it: the real CLI entry in a child process, on an N-Quads dump
  * of the reference lifecycle (with a domain graph), in table, JSON and CSV.
  */
+import type { WorkerStore } from '../../../src/worker/store.js';
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -39,14 +40,14 @@ describe('provml query', () => {
     const prov = ProvML.init({ installExitHooks: false, journal: false, environment: false });
     await runLifecycle(dir);
     await prov.flush();
-    const store = prov.store as EmbeddedStore;
+    const store = prov.store as WorkerStore; // the default store lives in the worker
     await store.insertQuads(domainTriples(dir), GRAPH);
     const node = async (path: string) =>
       (await store.select(`SELECT ?n WHERE { ?n <https://w3id.org/prov-ml#storageUrl> ?u FILTER(STR(?u) = ${JSON.stringify(files(dir).url(path))}) }`))[0]!.n!.value;
     model = await node(files(dir).model('T1', 1));
     dataset = await node(files(dir).dataset('A'));
     dump = join(dir, 'lifecycle.nq');
-    await writeFile(dump, store.dump());
+    await writeFile(dump, await store.dump());
     await prov.shutdown();
   }, 60_000);
 

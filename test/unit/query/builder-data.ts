@@ -7,6 +7,7 @@
  * - a real capture: the decorated SeismicTraining of test/integration/training (3 epochs × 5
  *   batches, one failing step) recorded by `ProvML.init()` into its embedded store.
  */
+import type { WorkerStore } from '../../../src/worker/store.js';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,7 +53,7 @@ export async function builderData(): Promise<BuilderData> {
     await training.run({ lr: 0.05, epochs: 3 });
     await training.broken(7, new TypeError('tile size must be positive')).catch(() => undefined);
     await prov.flush();
-    const captured = prov.store!.dump();
+    const captured = await (prov.store as WorkerStore).dump(); // the default store lives in the worker
     const nquads = new Writer({ format: 'N-Quads' }).quadsToString([...fixture, ...copy]) + captured;
     return { nquads, losses: [...training.losses], epochLosses: [...training.epochLosses] };
   } finally {

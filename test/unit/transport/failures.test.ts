@@ -64,10 +64,23 @@ describe('sink failures', () => {
     expect(ids(back.quads()).size).toBe(23);
   });
 
-  it('without a journal, a permanently failing sink drops (counted, reported with the reason)', async () => {
+  it('without a journal, a batch the sink finally refuses waits in the spill file, and the drain delivers it later', async () => {
+    const sink = new TestSink(0, 1); // fails once, then works
+    const spillPath = join(dir, 'spill.nq');
+    const errors: [unknown, TransportErrorContext][] = [];
+    const t = transport({ sink, batchSize: 4, spillPath, retry: { maxAttempts: 1, initialDelayMs: 1 }, onError: (e, c) => errors.push([e, c]) });
+    for (let i = 0; i < 8; i++) t.emit(start(i));
+    await t.flush();
+    expect(t.stats()).toMatchObject({ captured: 8, sent: 8, journaled: 0, dropped: 0, failedBatches: 1 });
+    expect(errors.map(([, c]) => c.outcome)).toEqual(['journaled']); // the second batch queued behind it, on disk
+    expect(ids(sink.quads()).size).toBe(8);
+    for await (const b of readJournal(spillPath)) expect(b.sent).toBe(true); // delivered from disk, marked
+  });
+
+  it('without a journal and with spilling off, a permanently failing sink drops (counted, reported with the reason)', async () => {
     const sink = new TestSink(0, Infinity);
     const errors: [unknown, TransportErrorContext][] = [];
-    const t = transport({ sink, batchSize: 4, retry: { maxAttempts: 1 }, onError: (e, c) => errors.push([e, c]) });
+    const t = transport({ sink, batchSize: 4, spillPath: false, retry: { maxAttempts: 1 }, onError: (e, c) => errors.push([e, c]) });
     for (let i = 0; i < 8; i++) t.emit(start(i));
     await t.flush();
     expect(t.stats()).toMatchObject({ captured: 8, sent: 0, dropped: 8, failedBatches: 2, retried: 0 });
