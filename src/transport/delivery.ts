@@ -2,7 +2,7 @@ import { DeadLetterFile, describeFailure, isPermanentFailure, retryAfterOf } fro
 import type { Journal } from './journal.js';
 import type { ResolvedTransportOptions, TransportErrorContext } from './options.js';
 import { backoffDelay, sleepUnref } from './retry.js';
-import type { QuadBatch, Sink } from './sink.js';
+import { createQuadBatch, type QuadBatch, type Sink } from './sink.js';
 
 /**
  * The counters delivery updates (a subset of the transport's stats).
@@ -197,9 +197,18 @@ export async function deliverBatch(ctx: DeliveryContext, batch: QuadBatch, walOf
     await markDone();
     return;
   }
-  if (wal) {
-    counters.journaled += batch.events;
-    ctx.backlog?.defer(batch, offset);
+  keepForLater(ctx, sink, batch, wal ? offset : undefined, err);
+}
+
+/**
+ * A batch the sink refused (retryable, attempts exhausted): it waits on disk for the drain — in
+ * the journal where it already is, or appended to the spill file — or, with no disk to wait on,
+ * it is dropped and reported.
+ */
+function keepForLater(ctx: DeliveryContext, sink: Sink, batch: QuadBatch, walOffset: number | undefined, err: unknown): void {
+  if (walOffset !== undefined) {
+    ctx.counters.journaled += batch.events;
+    ctx.backlog?.defer(batch, walOffset);
     ctx.report(err, { stage: 'sink', sink: sink.name, seq: batch.seq, events: batch.events, outcome: 'journaled' });
     return;
   }
@@ -214,4 +223,48 @@ export async function deliverBatch(ctx: DeliveryContext, batch: QuadBatch, walOf
     }
   }
   lose(ctx, err, sink, batch);
+}
+
+/**
+ * Deliver several queued batches as one sink write (one Graph Store POST instead of many small
+ * ones); never rejects, and counts each event exactly once. On success every member counts as
+ * sent (and is marked in `.sent`); a transient failure sends each member down the path of a
+ * failed batch (journal drain or spill file); a permanent one (HTTP 400) retries the members one
+ * by one, so only the batch at fault is dead-lettered. Anything but the plain online path — a
+ * drain backlog, a member not in the journal while one is configured — goes batch by batch.
+ *
+ * @example
+ * ```ts
+ * await deliverMerged(ctx, [{ batch: a, wal: 0 }, { batch: b, wal: 4096 }]);
+ * ```
+ */
+export async function deliverMerged(ctx: DeliveryContext, group: readonly { batch: QuadBatch; wal: number | undefined }[]): Promise<void> {
+  const { journal, counters } = ctx;
+  if (ctx.options.mode !== 'online' || ctx.backlog?.pending() || (journal && group.some((g) => g.wal === undefined))) {
+    for (const g of group) await deliverBatch(ctx, g.batch, g.wal);
+    return;
+  }
+  let events = 0;
+  let size = 0;
+  let nquads = '';
+  for (const { batch } of group) {
+    events += batch.events;
+    size += batch.size;
+    nquads += batch.nquads.length > 0 && !batch.nquads.endsWith('\n') ? `${batch.nquads}\n` : batch.nquads;
+  }
+  const sink = ctx.options.sink as Sink;
+  const err = await writeWithRetry(ctx, sink, createQuadBatch({ seq: group[0]!.batch.seq, events, nquads, size }));
+  if (err === undefined) {
+    counters.sent += events;
+    for (const { batch, wal } of group) {
+      if (wal !== undefined && journal) await journal.markSent(batch.seq).catch((e: unknown) => ctx.report(e, { stage: 'journal', seq: batch.seq, outcome: 'none' }));
+    }
+    return;
+  }
+  if (isPermanentFailure(err)) {
+    for (const g of group) await deliverBatch(ctx, g.batch, g.wal);
+    return;
+  }
+  counters.failedBatches += group.length;
+  for (const g of group) keepForLater(ctx, sink, g.batch, g.wal, err);
 }

@@ -113,6 +113,13 @@ export interface TransportOptions {
    * sink is down (backoff from `retry.initialDelayMs` up to this, default 30 000 ms).
    */
   drainMaxDelayMs?: number;
+  /** Batches delivered to the sink at once (default 1; an HTTP endpoint takes several). */
+  sendConcurrency?: number;
+  /**
+   * Send batches that queued up behind a delivery as one write of up to this many quads (default
+   * 0: off). For an HTTP endpoint: one Graph Store POST instead of many small ones.
+   */
+  mergeQuads?: number;
   /** Longest `shutdown()` spends draining the journal; the rest stays journaled (default 5000 ms). */
   shutdownDrainTimeoutMs?: number;
   /**
@@ -164,6 +171,8 @@ export interface ResolvedTransportOptions {
   drainMaxDelayMs: number;
   shutdownDrainTimeoutMs: number;
   shutdownTimeoutMs: number;
+  sendConcurrency: number;
+  mergeQuads: number;
   fallbackJournal: string | undefined;
   retry: Required<RetryOptions>;
   onError: TransportOptions['onError'];
@@ -215,6 +224,8 @@ export function resolveTransportOptions(o: TransportOptions): ResolvedTransportO
     drainMaxDelayMs: positive('drainMaxDelayMs', o.drainMaxDelayMs, 30_000),
     shutdownDrainTimeoutMs: positive('shutdownDrainTimeoutMs', o.shutdownDrainTimeoutMs, 5000),
     shutdownTimeoutMs: positive('shutdownTimeoutMs', o.shutdownTimeoutMs, 3000),
+    sendConcurrency: positive('sendConcurrency', o.sendConcurrency, 1),
+    mergeQuads: o.mergeQuads === undefined || o.mergeQuads === 0 ? 0 : positive('mergeQuads', o.mergeQuads, 0),
     fallbackJournal: o.fallbackJournal,
     retry,
     onError: o.onError,
@@ -260,4 +271,21 @@ export interface TransportStats {
   maxBuffered: number;
   /** The fallback journal undelivered batches were written to at exit or at a shutdown deadline. */
   fallbackJournal?: string;
+}
+
+/**
+ * What `Transport.settleNow` did with the work still open at its deadline.
+ *
+ * @example
+ * ```ts
+ * const { fallbackJournal, fallbackEvents, dropped } = await transport.settleNow(Date.now() + 2000);
+ * ```
+ */
+export interface SettleReport {
+  /** Events whose batches were written to the fallback journal. */
+  fallbackEvents: number;
+  /** That journal's path, if anything went there. */
+  fallbackJournal: string | undefined;
+  /** Events settled as dropped here (not recorded by the deadline, or the disk refused them). */
+  dropped: number;
 }

@@ -1,22 +1,24 @@
 import type { CaptureEvent } from '../capture/events.js';
 import { DeadLetterFile } from './dead-letter.js';
-import { deliverBatch, type DeliveryContext } from './delivery.js';
+import type { DeliveryContext } from './delivery.js';
 import { registerExitFlush } from './exit-hooks.js';
 import { Journal } from './journal.js';
 import {
   resolveTransportOptions,
   type ResolvedTransportOptions,
+  type SettleReport,
   type TransportErrorContext,
   type TransportOptions,
   type TransportStats,
 } from './options.js';
 import { Overflow } from './overflow.js';
 import { EventQueue } from './queue.js';
+import { Sender } from './sender.js';
 import { recordBatches, type RecordHooks } from './record-batches.js';
-import { sleepUnref } from './retry.js';
+import { sleepUnref, within } from './retry.js';
 import type { QuadBatch, Sink } from './sink.js';
 
-export type { TransportStats } from './options.js';
+export type { SettleReport, TransportStats } from './options.js';
 
 /** A chunk of events handed off by the queue; settled once all its batches are delivered. */
 interface WorkItem {
@@ -26,30 +28,7 @@ interface WorkItem {
   pending: number;
 }
 
-/** A recorded batch waiting for the sink. */
-interface Ready {
-  batch: QuadBatch;
-  item: WorkItem;
-  /** Byte offset of the batch in the write-ahead journal, when it is there. */
-  wal: number | undefined;
-}
 
-/**
- * What {@link Transport.settleNow} did with the work still open at its deadline.
- *
- * @example
- * ```ts
- * const { fallbackJournal, fallbackEvents, dropped } = await transport.settleNow(Date.now() + 2000);
- * ```
- */
-export interface SettleReport {
-  /** Events whose batches were written to the fallback journal. */
-  fallbackEvents: number;
-  /** That journal's path, if anything went there. */
-  fallbackJournal: string | undefined;
-  /** Events settled as dropped here (not recorded by the deadline, or the disk refused them). */
-  dropped: number;
-}
 
 interface Waiter {
   upTo: number;
@@ -80,16 +59,12 @@ export class Transport {
   #items: WorkItem[] = []; // handed off, not yet recorded (FIFO)
   #backlog = 0; // events in #items
   #recording = 0; // events being recorded
-  #ready: Ready[] = []; // recorded, waiting for the sink (FIFO)
-  #readyEvents = 0;
-  #inFlight = 0; // events of batches being delivered
-  readonly #flying = new Set<Ready>();
+  readonly #sender: Sender<WorkItem>; // recorded batches → the sink (lanes, merging, overflow)
   #final: TransportStats | undefined; // frozen by settleNow(): late completions change nothing
   #maxBuffered = 0;
   #nextId = 1;
   readonly #unsettled = new Set<number>();
   #waiters: Waiter[] = [];
-  #sending = false;
   #recordingLoop = false;
   #kickScheduled = false;
   #seq = 0;
@@ -140,6 +115,7 @@ export class Transport {
     };
     this.#overflow = new Overflow(o, this.#journal, this.#delivery, (e, c) => this.#report(e, c));
     this.#delivery.spill = () => this.#overflow.spillTarget();
+    this.#sender = new Sender(o, this.#delivery, this.#overflow, this.#journal, (item) => this.#batchDone(item));
     this.#timer = setInterval(() => this.#tick(), o.flushIntervalMs);
     this.#timer.unref();
     this.#unregisterExit = o.installExitHooks
@@ -167,7 +143,7 @@ export class Transport {
   /** A snapshot of the counters. */
   stats(): TransportStats {
     if (this.#final) return { ...this.#final };
-    const queueLength = this.#queue.length + this.#backlog + this.#recording + this.#readyEvents;
+    const queueLength = this.#queue.length + this.#backlog + this.#recording + this.#sender.waiting;
     const fallbackJournal = this.#overflow.fallbackPath;
     return { ...this.#c, queueLength, maxBuffered: this.#maxBuffered, ...(fallbackJournal ? { fallbackJournal } : {}) };
   }
@@ -270,9 +246,7 @@ export class Transport {
     const report: SettleReport = { fallbackEvents: 0, fallbackJournal: undefined, dropped: 0 };
     if (this.#final) return report;
     this.#stopping = true;
-    const open = [...this.#flying, ...this.#ready];
-    this.#ready = [];
-    this.#readyEvents = 0;
+    const open = this.#sender.stop();
     const toDisk: QuadBatch[] = [];
     for (const r of open) {
       if (r.wal !== undefined) this.#c.journaled += r.batch.events;
@@ -302,7 +276,7 @@ export class Transport {
   // ---- scheduling -------------------------------------------------------------------------
   //
   // queue ─handoff→ #items ─record (FIFO, one at a time: the record layer keeps run state)→
-  // #ready ─send lane→ sink;  #ready overflow (policy spill) ─synchronous append→ journal.
+  // sender ─lanes→ sink;  sender overflow (policy spill) ─synchronous append→ journal / spill file.
 
   #enqueue(events: CaptureEvent[]): void {
     if (events.length === 0) return;
@@ -315,7 +289,7 @@ export class Transport {
   }
 
   #noteBuffered(): void {
-    const n = this.#queue.length + this.#backlog + this.#recording + this.#readyEvents + this.#inFlight;
+    const n = this.#queue.length + this.#backlog + this.#recording + this.#sender.waiting + this.#sender.inFlight;
     if (n > this.#maxBuffered) this.#maxBuffered = n;
   }
 
@@ -342,8 +316,7 @@ export class Transport {
   /** Runs from timers, immediates and flush — never from `emit`. */
   #kick(): void {
     if (!this.#recordingLoop) void this.#recordLoop(); // synchronous while the recorder is
-    this.#spillOverflow();
-    if (!this.#sending) void this.#sendLoop();
+    this.#sender.kick();
   }
 
   async #recordLoop(): Promise<void> {
@@ -359,15 +332,10 @@ export class Transport {
         if (this.#final) return; // settled meanwhile: these were counted
         item.pending = batches.length;
         const wal = this.#writeAhead(batches);
-        for (let i = 0; i < batches.length; i++) {
-          const batch = batches[i] as QuadBatch;
-          this.#ready.push({ batch, item, wal: wal?.[i] });
-          this.#readyEvents += batch.events;
-        }
+        for (let i = 0; i < batches.length; i++) this.#sender.push({ batch: batches[i] as QuadBatch, token: item, wal: wal?.[i] });
         this.#noteBuffered();
         if (batches.length === 0) this.#settle(item);
-        this.#spillOverflow();
-        if (!this.#sending) void this.#sendLoop();
+        this.#sender.kick();
       }
     } finally {
       this.#recordingLoop = false;
@@ -386,58 +354,6 @@ export class Transport {
     } catch (err) {
       this.#report(err, { stage: 'journal', events: batches.reduce((k, b) => k + b.events, 0), outcome: 'none' });
       return undefined; // deliverBatch tries the journal again, then the sink
-    }
-  }
-
-  async #sendLoop(): Promise<void> {
-    this.#sending = true;
-    try {
-      for (let r = this.#ready.shift(); r; r = this.#ready.shift()) {
-        this.#readyEvents -= r.batch.events;
-        this.#inFlight += r.batch.events;
-        this.#flying.add(r);
-        await deliverBatch(this.#delivery, r.batch, r.wal); // never rejects
-        this.#flying.delete(r);
-        this.#inFlight -= r.batch.events;
-        if (this.#final) return; // settled meanwhile
-        this.#batchDone(r.item);
-      }
-    } finally {
-      this.#sending = false;
-    }
-  }
-
-  /**
-   * Overflow (policy `spill`): when recorded batches waiting for the sink exceed
-   * `maxBacklogEvents`, *all* of them move to disk — to the journal, where they already are
-   * (write-ahead), or to a spill file written synchronously in one write — and join the journal
-   * drain, which delivers them in order once the sink keeps up; later batches queue behind them.
-   * Without anywhere to spill (e.g. an in-memory store, which gets back-pressure instead) they
-   * stay in memory.
-   */
-  #spillOverflow(): void {
-    if (this.options.fullQueuePolicy !== 'spill' || this.#readyEvents <= this.options.maxBacklogEvents) return;
-    const drain = this.#overflow.spillTarget();
-    if (!drain) return;
-    const taken = this.#ready;
-    const fresh = taken.filter((r) => r.wal === undefined);
-    let offsets: number[] = [];
-    if (fresh.length > 0 && drain.journal !== this.#journal) {
-      try {
-        offsets = drain.journal.appendManySync(fresh.map((r) => r.batch));
-      } catch (err) {
-        this.#overflow.spillFailed(err, this.#readyEvents); // keep them for the sink
-        return;
-      }
-    } else if (fresh.length > 0) return; // the journal refused them before: keep them in memory
-    this.#ready = [];
-    this.#readyEvents = 0;
-    let k = 0;
-    for (const r of taken) {
-      const offset = r.wal ?? (offsets[k++] as number);
-      this.#c.journaled += r.batch.events;
-      drain.defer(r.batch, offset);
-      this.#batchDone(r.item);
     }
   }
 
@@ -488,16 +404,4 @@ export class Transport {
       this.options.logger.warn(`provml: onError hook threw: ${String(hookErr)}`);
     }
   }
-}
-
-/** True when `p` settled within `ms` (its outcome is ignored: callers pass never-rejecting work). */
-function within(p: Promise<unknown>, ms: number): Promise<boolean> {
-  if (ms <= 0) return Promise.resolve(false);
-  return new Promise<boolean>((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    void p.then(() => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
 }

@@ -63,3 +63,22 @@ export function sleepUnref(ms: number): Promise<void> {
     setTimeout(resolve, ms).unref();
   });
 }
+
+/**
+ * True when `p` settled within `ms` (its outcome is ignored: callers pass never-rejecting work).
+ *
+ * @example
+ * ```ts
+ * if (!(await within(transport.flush(), 2000))) console.warn('still flushing');
+ * ```
+ */
+export function within(p: Promise<unknown>, ms: number): Promise<boolean> {
+  if (ms <= 0) return Promise.resolve(false);
+  return new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    void p.then(() => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
