@@ -30,6 +30,8 @@ export interface Pipeline {
   shutdown(): Promise<void>;
   hasPendingWork(): boolean;
   settleSync(): void;
+  /** Files on disk holding batches (journal, fallback journal). */
+  files(): string[];
 }
 
 /** A pipeline with the store and endpoint the tracker exposes. @internal */
@@ -52,6 +54,7 @@ class MainPipeline implements Pipeline {
   flush = (): Promise<void> => this.#t.flush();
   shutdown = (): Promise<void> => this.#t.shutdown();
   hasPendingWork = (): boolean => this.#t.hasPendingWork();
+  files = (): string[] => this.#t.diskFiles();
   /** At exit nothing asynchronous can run: recorded batches go to disk, the rest is dropped (and said). */
   settleSync(): void {
     this.#t.settleSync();

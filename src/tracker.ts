@@ -4,7 +4,7 @@ import type { EmbeddedStore } from './store/embedded.js';
 import type { SparqlEndpoint } from './store/endpoint.js';
 import type { HttpSparqlEndpointOptions } from './store/http.js';
 import { wire, type Pipeline } from './tracker-wiring.js';
-import { registerExitFlush } from './transport/exit-hooks.js';
+import { registerExitFlush, reportUnsettled } from './transport/exit-hooks.js';
 import type { JournalDurability } from './transport/journal.js';
 import type { TransportLogger } from './transport/logger.js';
 import type { TransportErrorContext, TransportStats } from './transport/options.js';
@@ -239,6 +239,7 @@ export class ProvML implements EventEmitterLike {
       endOpenWorkflows(this);
       await this.#pipeline.shutdown();
       this.#unregisterExit?.();
+      reportUnsettled(this.#pipeline.stats(), this.#pipeline.files()); // silent when everything is stored
       if (this.#validate && this.store) await this.#validateStore(this.store);
       if (this.#ownsEndpoint) await this.endpoint?.close().catch(() => undefined);
       if (current === this) {

@@ -47,8 +47,12 @@ function keepAliveDuring(p: Promise<void>): Promise<void> {
 
 function onBeforeExit(): void {
   // beforeExit fires again after our flush ends; only act while there is work, or we would loop.
+  // A flush that cannot finish in time (the sink is down) is followed by a settle, which leaves
+  // no pending work: the second beforeExit then lets the process end.
   if (![...targets].some((t) => t.hasPendingWork())) return;
-  void keepAliveDuring(flushAll());
+  void keepAliveDuring(flushAll()).then(() => {
+    if ([...targets].some((t) => t.hasPendingWork())) settleAll();
+  });
 }
 
 const signalHandlers: Record<Signal, () => void> = {

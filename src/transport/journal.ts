@@ -284,6 +284,17 @@ export class Journal {
     else await this.#syncing;
   }
 
+  /** {@link Journal.flush}, synchronously (the exit path). Never throws. */
+  flushSync(): void {
+    if (this.#closed || this.#fd === undefined || !this.#dirty || this.durability === 'none') return;
+    try {
+      fdatasyncSync(this.#fd);
+      this.#dirty = false;
+    } catch {
+      /* the data is in the page cache; only a machine crash could lose it now */
+    }
+  }
+
   /** Flush and close the files. Idempotent. */
   async close(): Promise<void> {
     if (this.#closed) return;

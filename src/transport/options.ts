@@ -96,9 +96,12 @@ export interface TransportOptions {
    */
   journal?: false | JournalOptions;
   /**
-   * Where `'spill'` overflow goes when `journal` is `false`: a file created (mode 0600) only when
-   * needed, and announced by a warning (default `<tmpdir>/provml/spill-<pid>-<time>.nq`).
-   * `false` keeps overflow in memory instead (memory then grows with the backlog).
+   * Without a `journal`: the fallback journal, where batches wait on disk when the sink is behind
+   * (`'spill'` overflow) or down (attempts exhausted) until the drain delivers them, and where
+   * batches still in memory go at exit or at a `shutdown()` deadline. A file created (mode 0600)
+   * only when needed, announced by a warning, and reported in `stats().fallbackJournal` (default
+   * `<tmpdir>/provml/unsent-<pid>-<time>.nq`). `false`: no disk — overflow stays in memory
+   * (memory then grows with the backlog) and a batch the sink refuses is dropped.
    */
   spillPath?: string | false;
   /**
@@ -128,11 +131,7 @@ export interface TransportOptions {
    * only what even the disk refuses is counted dropped.
    */
   shutdownTimeoutMs?: number;
-  /**
-   * Where batches that are on no disk go at exit or at a `shutdown()` deadline when no journal is
-   * configured (default `<tmpdir>/provml/unsent-<pid>-<time>.nq`, created only when needed; its
-   * path is reported in `stats().fallbackJournal` and printed). Replay it with `provml push`.
-   */
+  /** Another name for `spillPath` (the fallback journal's path), used when `spillPath` is not set. */
   fallbackJournal?: string;
   /** Sink retry policy (default 5 attempts, 100 ms doubling to ≤ 5 s, jittered). */
   retry?: RetryOptions;
@@ -219,7 +218,7 @@ export function resolveTransportOptions(o: TransportOptions): ResolvedTransportO
     spillPath:
       o.spillPath === false
         ? undefined
-        : (o.spillPath ?? join(tmpdir(), 'provml', `spill-${process.pid}-${Date.now()}.nq`)),
+        : (o.spillPath ?? o.fallbackJournal ?? join(tmpdir(), 'provml', `unsent-${process.pid}-${Date.now()}.nq`)),
     deadLetter: o.deadLetter ?? (journal ? `${journal.path}.dead.nq` : join(tmpdir(), 'provml', `dead-${process.pid}.nq`)),
     drainMaxDelayMs: positive('drainMaxDelayMs', o.drainMaxDelayMs, 30_000),
     shutdownDrainTimeoutMs: positive('shutdownDrainTimeoutMs', o.shutdownDrainTimeoutMs, 5000),
@@ -269,7 +268,7 @@ export interface TransportStats {
   queueLength: number;
   /** High-water mark of events held in memory (queue + backlog + in flight). */
   maxBuffered: number;
-  /** The fallback journal undelivered batches were written to at exit or at a shutdown deadline. */
+  /** The fallback journal (no journal configured), once batches had to wait there; `provml push` it if `journaled > 0`. */
   fallbackJournal?: string;
 }
 

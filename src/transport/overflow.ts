@@ -10,11 +10,11 @@ import type { QuadBatch } from './sink.js';
  * Where a transport's batches go when they cannot stay in memory or reach the sink in time:
  *
  * - **the backlog** — the configured journal (write-ahead: every batch is already there) or, without
- *   one, a spill file created on first need. A {@link JournalDrain} over it delivers what waits
- *   there, in order, once the sink takes data again: disk is a buffer, not an end state.
- * - **the fallback journal** — at exit or at a `shutdown()` deadline, batches that are in memory
- *   and on no disk yet (no journal configured) are written here so nothing is lost silently; its
- *   path is reported so the user can `provml push` it.
+ *   one, the fallback journal, created on first need. A {@link JournalDrain} over it delivers what
+ *   waits there, in order, once the sink takes data again: disk is a buffer, not an end state.
+ * - **the fallback journal** also takes, at exit or at a `shutdown()` deadline, the batches that
+ *   are in memory and on no disk yet, so nothing is lost silently; its path is reported
+ *   (`stats().fallbackJournal`, stderr) so the user can `provml push` what is still in it.
  *
  * @example
  * ```ts
@@ -27,11 +27,9 @@ export class Overflow {
   readonly #journal: Journal | undefined;
   readonly #ctx: DeliveryContext;
   readonly #report: (error: unknown, context: TransportErrorContext) => void;
-  #spill: Journal | undefined;
-  #spillBroken = false;
-  #drain: JournalDrain | undefined;
   #fallback: Journal | undefined;
   #fallbackBroken = false;
+  #drain: JournalDrain | undefined;
 
   constructor(
     options: ResolvedTransportOptions,
@@ -51,9 +49,9 @@ export class Overflow {
     return this.#drain;
   }
 
-  /** Journals this overflow owns besides the configured one (spill, fallback), for flush/close. */
+  /** Journals this overflow owns besides the configured one (the fallback journal), for flush/close. */
   get files(): Journal[] {
-    return [this.#spill, this.#fallback].filter((j): j is Journal => j !== undefined);
+    return this.#fallback ? [this.#fallback] : [];
   }
 
   /** Path of the fallback journal, once something was written to it. */
@@ -80,22 +78,30 @@ export class Overflow {
    */
   spillTarget(): JournalDrain | undefined {
     if (this.#drain) return this.#drain;
-    if (this.#o.mode !== 'online' || !this.#o.sink || this.#spillBroken || !this.#o.spillPath) return undefined;
-    try {
-      this.#spill = Journal.openSync({ path: this.#o.spillPath, durability: 'none' });
-      this.#o.logger.warn(`provml: sink backlog exceeded; buffering batches in ${this.#o.spillPath} (delivered from there once the sink keeps up)`);
-      return (this.#drain = this.#makeDrain(this.#spill));
-    } catch (err) {
-      this.#spillBroken = true;
-      this.#report(err, { stage: 'spill', outcome: 'none' });
-      return undefined;
-    }
+    if (this.#o.mode !== 'online' || !this.#o.sink || !this.#o.spillPath) return undefined;
+    const fallback = this.#open();
+    if (!fallback) return undefined;
+    this.#o.logger.warn(`provml: the sink is behind or down; batches wait in ${fallback.path} and are delivered from there once it keeps up`);
+    return (this.#drain = this.#makeDrain(fallback));
   }
 
   /** A spill failed at the disk: stop spilling (the batches stay in memory). */
   spillFailed(err: unknown, events: number): void {
-    this.#spillBroken = true;
+    this.#fallbackBroken = true;
     this.#report(err, { stage: 'spill', events, outcome: 'none' });
+  }
+
+  /** The fallback journal, opened on first need (undefined if the disk refused). */
+  #open(): Journal | undefined {
+    if (this.#fallback || this.#fallbackBroken) return this.#fallback;
+    const path = this.#o.spillPath || join(tmpdir(), 'provml', `unsent-${process.pid}-${Date.now()}.nq`);
+    try {
+      return (this.#fallback = Journal.openSync({ path, durability: 'batch' }));
+    } catch (err) {
+      this.#fallbackBroken = true;
+      this.#report(err, { stage: 'journal', outcome: 'none' });
+      return undefined;
+    }
   }
 
   /**
@@ -104,11 +110,10 @@ export class Overflow {
    */
   writeFallback(batches: readonly QuadBatch[]): boolean {
     if (batches.length === 0) return true;
-    if (this.#fallbackBroken) return false;
+    const fallback = this.#open();
+    if (!fallback) return false;
     try {
-      const path = this.#o.fallbackJournal ?? join(tmpdir(), 'provml', `unsent-${process.pid}-${Date.now()}.nq`);
-      this.#fallback ??= Journal.openSync({ path, durability: 'sync' });
-      this.#fallback.appendManySync(batches);
+      fallback.appendManySync(batches);
       return true;
     } catch (err) {
       this.#fallbackBroken = true;

@@ -261,6 +261,7 @@ export class Transport {
     report.dropped += unrecorded;
     this.#c.dropped += report.dropped;
     report.fallbackJournal = this.#overflow.fallbackPath;
+    this.#overflow.files.forEach((j) => j.flushSync());
     this.#final = { ...this.stats(), queueLength: 0 };
     for (const w of this.#waiters) w.resolve();
     this.#waiters = [];

@@ -17,6 +17,12 @@ import type { WorkerConfig, WorkerInit } from './entry.js';
 import { CTL, fromWire, STAT_KEYS, type FromWorker, type SettleReply, type ToWorker } from './protocol.js';
 import { WorkerStore } from './store.js';
 
+/** Where a tracker's batches are on disk, as the worker last said. */
+interface DiskState {
+  files: string[];
+  fallbackJournal: string | undefined;
+}
+
 /** Longest a worker may take to start (load its modules) before it is given up on. */
 const STARTUP_MS = 30_000;
 
@@ -92,6 +98,7 @@ export class WorkerPipeline {
   #shutdown: Promise<void> | undefined;
   #final: TransportStats | undefined;
   #waitBroken = false;
+  #disk: DiskState = { files: [], fallbackJournal: undefined };
 
   constructor(config: WorkerConfig, options: WorkerPipelineOptions) {
     this.#o = options;
@@ -227,6 +234,7 @@ export class WorkerPipeline {
       failedBatches: w.failedBatches,
       queueLength: this.#dead ? 0 : this.#enc.length + inTransit + w.queueLength,
       maxBuffered: w.maxBuffered,
+      ...(this.#disk.fallbackJournal ? { fallbackJournal: this.#disk.fallbackJournal } : {}),
     };
   }
 
@@ -247,7 +255,16 @@ export class WorkerPipeline {
   /** Resolves when everything emitted before the call is settled in the worker. Never rejects. */
   async flush(): Promise<void> {
     this.#post();
-    await this.#call({ type: 'flush' }).catch(() => undefined);
+    this.#noteDisk(await this.#call({ type: 'flush' }).catch(() => undefined));
+  }
+
+  #noteDisk(v: unknown): void {
+    if (v && typeof v === 'object' && Array.isArray((v as { files?: unknown }).files)) this.#disk = v as DiskState;
+  }
+
+  /** Files on disk holding this tracker's batches (journal, fallback journal), as of the last flush. */
+  files(): string[] {
+    return this.#disk.files;
   }
 
   /**
@@ -268,7 +285,10 @@ export class WorkerPipeline {
       this.#state = 'stopping'; // later events are refused and counted dropped
       const answered = await Promise.race([
         this.#call({ type: 'shutdown' }).then(
-          () => true,
+          (v) => {
+            this.#noteDisk(v);
+            return true;
+          },
           () => false,
         ),
         new Promise<boolean>((r) => setTimeout(r, this.#o.shutdownTimeoutMs + 2000, false).unref()),
@@ -319,6 +339,7 @@ export class WorkerPipeline {
       Atomics.wait(this.#ctl, CTL.DONE, done, Math.min(left, 100));
     }
     const reply = receiveMessageOnPort(this.#settlePort)?.message as SettleReply | undefined;
+    if (reply) this.#disk = { files: reply.files, fallbackJournal: reply.fallbackJournal };
     const s = this.stats();
     if (!reply) {
       // The worker did not answer in time: what it had not settled is lost. Say so.

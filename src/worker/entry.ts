@@ -107,10 +107,10 @@ function onMessage(m: ToWorker): void {
       publish();
       return;
     case 'flush':
-      void transport.flush().then(() => done(m.id));
+      void transport.flush().then(() => done(m.id, disk()));
       return;
     case 'shutdown':
-      void shutdown().then(() => done(m.id));
+      void shutdown().then(() => done(m.id, disk()));
       return;
     case 'settle':
       void settle(m.id, m.deadline);
@@ -129,6 +129,11 @@ function done(id: number, value?: unknown): void {
   post({ type: 'done', id, ...(value !== undefined ? { value } : {}) });
 }
 
+/** Where this tracker's batches are on disk (journal, fallback journal), for the user's side. */
+function disk(): { files: string[]; fallbackJournal: string | undefined } {
+  return { files: transport.diskFiles(), fallbackJournal: transport.stats().fallbackJournal };
+}
+
 async function shutdown(): Promise<void> {
   await transport.shutdown();
   publish();
@@ -144,7 +149,7 @@ async function settle(id: number, deadline: number): Promise<void> {
     else report = transport.settleSync(); // nothing open: this only freezes the counters
   } finally {
     publish();
-    init.settlePort.postMessage({ type: 'settled', id, ...report, files: transport.diskFiles() });
+    init.settlePort.postMessage({ type: 'settled', id, ...report, ...disk() });
     Atomics.store(ctl, CTL.DONE, id);
     Atomics.notify(ctl, CTL.DONE);
   }
