@@ -111,12 +111,12 @@ export class WorkerPipeline {
     this.#settlePort = port1;
     port1.unref();
     this.#worker = spawn({ config, ctl, stats, settlePort: port2 }, [port2]);
-    this.#worker.unref();
     this.#worker.on('message', (m: FromWorker) => this.#onMessage(m));
     this.#worker.on('error', (err) => this.#died(err));
     this.#worker.on('exit', (code) => {
       if (this.#state !== 'closed') this.#died(new Error(`provml: the provenance worker exited (code ${code})`));
     });
+    this.#worker.unref(); // after the listeners: adding a 'message' listener refs the port again
     this.#timer = setInterval(() => this.#post(), options.handoffMs);
     this.#timer.unref();
     this.store = options.queryable ? new WorkerStore((method, args) => this.#call({ type: 'query', method, args }), () => this.#terminate()) : undefined;
