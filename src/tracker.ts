@@ -53,8 +53,9 @@ export interface ProvMLOptions {
    * `HttpSparqlEndpoint` (update URL, Graph Store endpoint, auth…), or any `SparqlEndpoint`
    * (which you then own: it is not closed at shutdown). Without `store`, `sink` and `endpoint`,
    * `PROVML_ENDPOINT` (see `HttpSparqlEndpoint.fromEnv`) selects an endpoint from the environment.
-   * Set a `journal` too: then batches that cannot be sent while the endpoint is down wait on disk
-   * and are drained in order when it is back; without one they are counted as dropped.
+   * Batches that cannot be sent while the endpoint is down wait on disk — in the `journal`, or
+   * without one in the fallback journal — and are delivered in order when it is back. A URL or
+   * options run in the worker; a `SparqlEndpoint` object keeps the pipeline on your thread.
    */
   endpoint?: string | HttpSparqlEndpointOptions | SparqlEndpoint;
   /** Base of minted IRIs (default `urn:provml:`). */
