@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import type { ActivityKind, CaptureEvent, Fact, ValueRole } from '../../../src/capture/events.js';
+import { EventDecoder } from '../../../src/worker/decoder.js';
+import { EventEncoder } from '../../../src/worker/encoder.js';
+import type { EventChunk } from '../../../src/worker/protocol.js';
+
+/** A seeded PRNG, so a failure reproduces. */
+function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const KINDS: ActivityKind[] = ['workflow', 'transformation', 'featureExtraction', 'stage', 'epoch', 'batch'];
+const ROLES: ValueRole[] = ['parameter', 'hyperparameter', 'measure', 'model', 'characteristic', 'attribute'];
+
+/** A stream shaped like real capture: nested runs, start/end pairs, numeric and other facts, specs, errors. */
+function stream(n: number, seed: number): CaptureEvent[] {
+  const r = prng(seed);
+  const pick = <T>(a: readonly T[]): T => a[Math.floor(r() * a.length)]!;
+  const out: CaptureEvent[] = [];
+  const roots = ['0190-root-a', '0190-root-b', '0190-root-c'];
+  const parents = ['p-1', 'p-2', undefined];
+  let id = 0;
+  let t = 1_765_000_000_000.123;
+  const open: { id: string; root: string; kind: ActivityKind }[] = [];
+  while (out.length < n) {
+    t += r() * 3;
+    const x = r();
+    if (x < 0.03) out.push({ t: 'spec', spec: `Spec#${Math.floor(r() * 5)}`, kind: pick(KINDS), name: 'n', attributes: [{ role: 'measure', name: 'loss', direction: 'out' }] });
+    else if (x < 0.55 || open.length === 0) {
+      const kind = pick(KINDS);
+      const own = `id-${id++}`;
+      const root = kind === 'workflow' && r() < 0.5 ? own : pick(roots);
+      const parent = pick(parents);
+      const e: CaptureEvent = { t: 'start', id: own, spec: `Spec#${Math.floor(r() * 5)}`, kind, root, at: t };
+      if (parent !== undefined) e.parent = parent;
+      if (r() < 0.6) e.index = Math.floor(r() * 1000);
+      const facts = makeFacts(r, pick);
+      if (facts) e.facts = facts;
+      out.push(e);
+      open.push({ id: own, root, kind });
+    } else {
+      const o = r() < 0.8 ? open.pop()! : open.splice(Math.floor(r() * open.length), 1)[0]!;
+      const e: CaptureEvent = { t: 'end', id: o.id, kind: o.kind, root: o.root, at: t };
+      const facts = makeFacts(r, pick);
+      if (facts) e.facts = facts;
+      if (r() < 0.05) e.error = { name: 'TypeError', message: 'boom' };
+      out.push(e);
+    }
+  }
+  return out;
+}
+
+function makeFacts(r: () => number, pick: <T>(a: readonly T[]) => T): Fact[] | undefined {
+  const x = r();
+  if (x < 0.4) return undefined;
+  const n = x < 0.97 ? 1 + Math.floor(r() * 4) : 20; // now and then more than a chunk slot takes
+  const facts: Fact[] = [];
+  for (let i = 0; i < n; i++) {
+    const y = r();
+    const value = y < 0.8 ? (y < 0.05 ? Number.NaN : y < 0.1 ? -Infinity : r() * 10) : y < 0.9 ? 'adam' : { $: 'ref' as const, uri: '/data/train.csv' };
+    facts.push({ role: pick(ROLES), name: pick(['loss', 'acc', 'lr', 'val_loss']), value });
+  }
+  return facts;
+}
+
+function roundTrip(events: readonly CaptureEvent[], cap: number, every = 97): { out: CaptureEvent[]; chunks: EventChunk[] } {
+  const enc = new EventEncoder(cap);
+  const dec = new EventDecoder();
+  const chunks: EventChunk[] = [];
+  const take = () => {
+    const c = enc.take(false);
+    if (c) chunks.push(structuredClone(c, { transfer: [c.buffer] })); // as postMessage delivers it
+  };
+  events.forEach((e, i) => {
+    if (enc.add(e) || i % every === every - 1) take(); // full chunks, and time-based hand-offs mid-stream
+  });
+  take();
+  const out: CaptureEvent[] = [];
+  for (const c of chunks) dec.decode(c, (e) => out.push(e));
+  return { out, chunks };
+}
+
+describe('the hand-off codec (user thread → worker)', () => {
+  for (const seed of [1, 2, 3]) {
+    it(`decodes exactly the events it encoded, in order (seed ${seed}, 20,000 events, chunks of 64)`, () => {
+      const events = stream(20_000, seed);
+      const { out } = roundTrip(events, 64);
+      expect(out).toEqual(events);
+    });
+  }
+
+  it('sends what can be derived only once: one id per batch call, roots and parents when they change, names once', () => {
+    const events: CaptureEvent[] = [];
+    for (let i = 0; i < 256; i++) {
+      events.push({ t: 'start', id: `b${i}`, spec: 'T#batch', kind: 'batch', parent: 'epoch-1', root: 'run-1', at: i, index: i });
+      events.push({ t: 'end', id: `b${i}`, kind: 'batch', root: 'run-1', at: i + 0.5, facts: [{ role: 'measure', name: 'loss', value: 1 / (i + 1) }] });
+    }
+    const { out, chunks } = roundTrip(events, 512, Infinity);
+    expect(out).toEqual(events);
+    expect(chunks).toHaveLength(1);
+    const [c] = chunks;
+    expect(c!.strings).toEqual(['b0', 'run-1', 'epoch-1', ...events.filter((e) => e.t === 'start').slice(1).map((e) => (e as { id: string }).id)]);
+    expect(c!.dict).toEqual(['T#batch', 'loss']);
+    expect(c!.raw).toEqual([]);
+  });
+});
