@@ -42,7 +42,7 @@ export class Sender<T> {
   readonly #overflow: Overflow;
   readonly #journal: Journal | undefined;
   readonly #done: (token: T) => void;
-  #ready: Ready<T>[] = [];
+  #ready: (Ready<T> | undefined)[] = []; // taken slots are cleared: a batch holds its N-Quads text
   #head = 0;
   /** Events waiting (not in flight). */
   waiting = 0;
@@ -76,7 +76,8 @@ export class Sender<T> {
   }
 
   #take(): Ready<T>[] {
-    const first = this.#ready[this.#head++] as Ready<T>;
+    const first = this.#ready[this.#head] as Ready<T>;
+    this.#ready[this.#head++] = undefined;
     const group = [first];
     const max = this.#o.mergeQuads;
     if (max > 0) {
@@ -86,10 +87,13 @@ export class Sender<T> {
         if (quads + next.batch.size > max) break;
         quads += next.batch.size;
         group.push(next);
-        this.#head++;
+        this.#ready[this.#head++] = undefined;
       }
     }
-    if (this.#head > 1024 && this.#head * 2 > this.#ready.length) {
+    if (this.#head === this.#ready.length) {
+      this.#ready = [];
+      this.#head = 0;
+    } else if (this.#head > 64 && this.#head * 2 > this.#ready.length) {
       this.#ready = this.#ready.slice(this.#head);
       this.#head = 0;
     }
@@ -130,7 +134,7 @@ export class Sender<T> {
     if (this.#o.fullQueuePolicy !== 'spill' || this.waiting <= this.#o.maxBacklogEvents) return;
     const drain = this.#overflow.spillTarget();
     if (!drain) return;
-    const taken = this.#ready.slice(this.#head);
+    const taken = this.#ready.slice(this.#head) as Ready<T>[];
     const fresh = taken.filter((r) => r.wal === undefined);
     let offsets: number[] = [];
     if (fresh.length > 0 && drain.journal !== this.#journal) {
@@ -159,7 +163,7 @@ export class Sender<T> {
    */
   stop(): Ready<T>[] {
     this.#stopped = true;
-    const open = [...this.#flying, ...this.#ready.slice(this.#head)];
+    const open = [...this.#flying, ...(this.#ready.slice(this.#head) as Ready<T>[])];
     this.#ready = [];
     this.#head = 0;
     this.waiting = 0;

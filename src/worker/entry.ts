@@ -185,6 +185,9 @@ function wireTerm(t: Term): WireTerm {
   return [t.termType, t.value];
 }
 
+// Diagnostics (memory tests): with --expose-gc and PROVML_DEBUG_WORKER_GC=1 the worker collects
+// every 100 ms, so a retained-memory measurement sees live data, not garbage V8 has not collected yet.
+if (process.env.PROVML_DEBUG_WORKER_GC === '1') setInterval(() => (globalThis as { gc?: () => void }).gc?.(), 100).unref();
 void open().then(() => {
   port.on('message', onMessage); // messages posted meanwhile wait in the port
   publish();

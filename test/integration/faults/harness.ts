@@ -215,8 +215,10 @@ export function startTrainingChild(config: ChildConfig): Child {
  * ```
  */
 export function startFloodChild(config: object): Child {
-  // --expose-gc: the child measures retained memory after a full GC at each epoch end.
-  return spawnJsonChild(fixture('flood.ts'), { PROVML_FAULT_FLOOD: JSON.stringify(config) }, ['--expose-gc']);
+  // --expose-gc: the child measures retained memory after a full GC at each epoch end; the
+  // pipeline's worker collects too (PROVML_DEBUG_WORKER_GC), or its not-yet-collected garbage
+  // would count as retained.
+  return spawnJsonChild(fixture('flood.ts'), { PROVML_FAULT_FLOOD: JSON.stringify(config), PROVML_DEBUG_WORKER_GC: '1' }, ['--expose-gc']);
 }
 
 /**
