@@ -56,7 +56,7 @@ describe('a synchronous burst of 100,000 events loses nothing', () => {
     });
 
     it('all of it is at the endpoint after flush(), and the journal marks every batch sent', async () => {
-      const journal = join(dir, 'journal.nq');
+      const journal = join(dir, 'tracker', 'journal.nq'); // not serve's own data files
       await burst({ endpoint: { url: server.queryUrl, gsp: { url: server.gspUrl, style: 'standard' } }, journal }, (prov) => prov.endpoint!);
     }, 240_000);
   });
