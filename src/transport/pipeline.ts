@@ -208,12 +208,16 @@ export class Transport {
       this.#state = 'stopping';
       clearInterval(this.#timer);
       this.#unregisterExit?.();
-      const deadline = Date.now() + this.options.shutdownTimeoutMs;
-      const drainBudget = Math.min(this.options.shutdownDrainTimeoutMs, this.options.shutdownTimeoutMs / 2);
-      const flushed = await within(this.#flush(drainBudget), deadline - Date.now());
-      if (!flushed) await this.settleNow(deadline + 1000);
+      // Flush with most of the budget; keep a fifth (≤ 1 s) to settle what is left and close.
+      const total = this.options.shutdownTimeoutMs;
+      const deadline = Date.now() + total;
+      const flushEnd = deadline - Math.min(1000, total / 5);
+      const drainBudget = Math.min(this.options.shutdownDrainTimeoutMs, total / 2);
+      const flushed = await within(this.#flush(drainBudget), flushEnd - Date.now());
+      if (!flushed) await this.settleNow(deadline);
       this.#overflow.drain?.close(); // what is left stays journaled
-      await within(this.#guard('close', this.options.sink, async () => this.options.sink?.close?.()), 1000);
+      // A request still hanging must not hold shutdown: the sink gets what is left of the budget.
+      await within(this.#guard('close', this.options.sink, async () => this.options.sink?.close?.()), Math.max(50, deadline - Date.now()));
       for (const j of [this.#journal, ...this.#overflow.files]) await this.#guard('close', undefined, async () => j?.close());
       this.#state = 'closed';
     } finally {
