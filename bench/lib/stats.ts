@@ -7,6 +7,14 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
+/** Arithmetic mean; NaN when empty. */
+export function mean(xs: readonly number[]): number {
+  if (xs.length === 0) return NaN;
+  let sum = 0;
+  for (const x of xs) sum += x;
+  return sum / xs.length;
+}
+
 /** Round to `digits` significant-ish decimals for the JSON line. */
 export function round(x: number, digits = 1): number {
   if (!Number.isFinite(x)) return x;
