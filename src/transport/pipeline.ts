@@ -142,7 +142,10 @@ export class Transport {
 
   /** A snapshot of the counters. */
   stats(): TransportStats {
-    if (this.#final) return { ...this.#final };
+    if (this.#final) {
+      const late = this.#c.captured - this.#final.captured; // refused after the settle: captured and dropped
+      return { ...this.#final, captured: this.#c.captured, dropped: this.#final.dropped + late };
+    }
     const queueLength = this.#queue.length + this.#backlog + this.#recording + this.#sender.waiting;
     const fallbackJournal = this.#overflow.fallbackPath;
     return { ...this.#c, queueLength, maxBuffered: this.#maxBuffered, ...(fallbackJournal ? { fallbackJournal } : {}) };

@@ -86,7 +86,9 @@ export class WorkerPipeline {
   readonly #stats: Float64Array;
   readonly #settlePort: MessagePort;
   readonly #enc: EventEncoder;
-  readonly #timer: NodeJS.Timeout;
+  /** One-shot hand-off timer, armed by the first event of a chunk (an idle tracker never wakes the thread). */
+  #timer: NodeJS.Timeout | undefined;
+  #armed = false;
   readonly #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
   #nextId = 1;
   #refs = 0;
@@ -117,8 +119,6 @@ export class WorkerPipeline {
       if (this.#state !== 'closed') this.#died(new Error(`provml: the provenance worker exited (code ${code})`));
     });
     this.#worker.unref(); // after the listeners: adding a 'message' listener refs the port again
-    this.#timer = setInterval(() => this.#post(), options.handoffMs);
-    this.#timer.unref();
     this.store = options.queryable ? new WorkerStore((method, args) => this.#call({ type: 'query', method, args }), () => this.#terminate()) : undefined;
   }
 
@@ -133,10 +133,24 @@ export class WorkerPipeline {
       const enc = this.#enc;
       if (enc.add(e)) this.#post();
       else if (e.t !== 'spec' && (e.at - enc.firstAt >= this.#o.handoffMs || (this.#o.urgent && e.t === 'end' && e.kind !== 'batch'))) this.#post();
+      else if (!this.#armed) this.#arm();
     } catch {
       this.#dropped++;
     }
   };
+
+  /** A chunk waits: hand it off within `handoffMs` even if no more events come. One timer, re-armed. */
+  #arm(): void {
+    this.#armed = true;
+    if (this.#timer) this.#timer.refresh(); // re-activates a timer that already fired
+    else {
+      this.#timer = setTimeout(() => {
+        this.#armed = false;
+        this.#post();
+      }, this.#o.handoffMs);
+      this.#timer.unref();
+    }
+  }
 
   #post(): void {
     const chunk = this.#enc.take(this.#o.urgent);
@@ -219,7 +233,10 @@ export class WorkerPipeline {
 
   /** A snapshot of the counters: this thread's plus the worker's (read from shared memory). */
   stats(): TransportStats {
-    if (this.#final) return { ...this.#final };
+    if (this.#final) {
+      const late = this.#captured - this.#final.captured; // refused after the end: captured and dropped
+      return { ...this.#final, captured: this.#captured, dropped: this.#final.dropped + late };
+    }
     const w = {} as Record<(typeof STAT_KEYS)[number], number>;
     for (let k = 0; k < STAT_KEYS.length; k++) w[STAT_KEYS[k]!] = this.#stats[k]!;
     const inTransit = Math.max(0, this.#posted - w.captured);
@@ -277,7 +294,7 @@ export class WorkerPipeline {
 
   async #doShutdown(): Promise<void> {
     this.#post();
-    clearInterval(this.#timer);
+    if (this.#timer) clearTimeout(this.#timer);
     if (this.#state === 'running') {
       this.#hold();
       await this.#started(); // a slow start-up (a loaded machine) is not the endpoint's fault
@@ -322,7 +339,7 @@ export class WorkerPipeline {
     if (this.#state !== 'running' || this.#dead) return;
     this.#post();
     this.#state = 'settled';
-    clearInterval(this.#timer);
+    if (this.#timer) clearTimeout(this.#timer);
     this.#settleAndReport();
   }
 

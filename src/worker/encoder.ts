@@ -52,8 +52,8 @@ export class EventEncoder {
   #lastId: string | undefined;
   #lastRoot: string | undefined;
   #lastParent: string | undefined;
-  /** Capture time of the chunk's first timed event (for time-based hand-off). */
-  firstAt = 0;
+  /** Capture time of the chunk's first timed event (for time-based hand-off); Infinity before it. */
+  firstAt = Infinity;
 
   constructor(cap: number) {
     this.cap = cap;
@@ -75,6 +75,7 @@ export class EventEncoder {
     this.#raw = [];
     this.#dict = [];
     this.#lastId = this.#lastRoot = this.#lastParent = undefined;
+    this.firstAt = Infinity;
   }
 
   #code(s: string): number {
@@ -90,7 +91,7 @@ export class EventEncoder {
   /** Add one event; true when the chunk is now full and must be taken. */
   add(e: CaptureEvent): boolean {
     const i = this.#n;
-    if (i === 0 && e.t !== 'spec') this.firstAt = e.at;
+    if (e.t !== 'spec' && this.firstAt === Infinity) this.firstAt = e.at;
     if (e.t === 'start' && numericFacts(e.facts)) this.#start(e, i);
     else if (e.t === 'end' && e.error === undefined && numericFacts(e.facts)) this.#end(e, i);
     else this.#whole(e, i);
