@@ -5,8 +5,9 @@
  * `SyntheticTraining` is the Experiment 1 workload: a workflow → training stage → epochs → batches
  * loop where every batch does a small amount of real CPU work (a dense mat-vec product, ~1–3 ms)
  * and the loop awaits one macrotask turn per batch, as a JS training loop does (tfjs `fit` awaits
- * between batches) — so provml's background recording and HTTP work interleaves with the training
- * on the same thread, exactly as it would in a real run. `PlainTraining` is the same code, undecorated.
+ * between batches) — so whatever provml leaves on the training's thread (capture and hand-off with
+ * the default worker pipeline; recording and HTTP work too with `thread: 'main'`) interleaves with
+ * the training exactly as it would in a real run. `PlainTraining` is the same code, undecorated.
  */
 import { Batch, Epoch, LearningStage, ProvML, Workflow, WorkflowRun } from '../../src/index.js';
 
