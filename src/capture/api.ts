@@ -69,7 +69,7 @@ export interface StartOptions extends TrackOptions {
   /** Required for kind `stage`. */
   stage?: StageType;
   /**
-   * When the execution began, as {@link now} gives it (default: now). For executions whose start
+   * When the execution began, as `now()` gives it (default: now). For executions whose start
    * is known only later, e.g. a batch whose start is the previous batch's end.
    */
   startedAt?: number;
