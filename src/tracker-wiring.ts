@@ -58,7 +58,7 @@ class MainPipeline implements Pipeline {
   /** At exit nothing asynchronous can run: recorded batches go to disk, the rest is dropped (and said). */
   settleSync(): void {
     this.#t.settleSync();
-    reportUnsettled(this.#t.stats(), this.#t.diskFiles());
+    reportUnsettled(this.#t.stats(), this.#t.diskFiles(), this.#t.options.mode === 'offline');
   }
 }
 
@@ -140,6 +140,7 @@ export function wire(options: ProvMLOptions): Wired {
       onError: options.onError,
       queryable: target.kind === 'embedded',
       keepStore: target.kind === 'embedded',
+      offline: mode === 'offline',
     },
   );
   return { pipeline: pipe, thread, store: pipe.store, endpoint, logger };

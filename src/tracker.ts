@@ -161,6 +161,7 @@ export class ProvML implements EventEmitterLike {
   readonly #onError: ProvMLOptions['onError'];
   readonly #unregisterExit: (() => void) | undefined;
   readonly #ownsEndpoint: boolean;
+  readonly #offline: boolean;
   #shutdown: Promise<void> | undefined;
 
   private constructor(options: ProvMLOptions) {
@@ -174,6 +175,7 @@ export class ProvML implements EventEmitterLike {
     this.#ownsEndpoint = w.endpoint !== undefined && w.endpoint !== options.endpoint;
     this.emit = w.pipeline.emit;
     this.#validate = options.validate ?? false;
+    this.#offline = options.mode === 'offline';
     const p = w.pipeline;
     this.#unregisterExit =
       (options.installExitHooks ?? true)
@@ -240,7 +242,7 @@ export class ProvML implements EventEmitterLike {
       endOpenWorkflows(this);
       await this.#pipeline.shutdown();
       this.#unregisterExit?.();
-      reportUnsettled(this.#pipeline.stats(), this.#pipeline.files()); // silent when everything is stored
+      reportUnsettled(this.#pipeline.stats(), this.#pipeline.files(), this.#offline); // silent when everything is stored
       if (this.#validate && this.store) await this.#validateStore(this.store);
       if (this.#ownsEndpoint) await this.endpoint?.close().catch(() => undefined);
       if (current === this) {

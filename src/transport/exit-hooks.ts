@@ -133,15 +133,16 @@ export function registerExitFlush(target: ExitFlushTarget, flushTimeoutMs = 5000
 /**
  * Say on stderr, synchronously (the process is ending), what of a tracker's provenance did not
  * reach its store: events waiting in journal/spill/fallback files (with the command that delivers
- * them) and events dropped. Prints nothing when everything was stored.
+ * them) and events dropped. Prints nothing when everything was stored; offline (the journal is
+ * the destination), only drops.
  *
  * @example
  * ```ts
  * reportUnsettled(transport.stats(), transport.diskFiles());
  * ```
  */
-export function reportUnsettled(stats: { journaled: number; dropped: number }, files: readonly string[]): void {
-  if (stats.journaled > 0) {
+export function reportUnsettled(stats: { journaled: number; dropped: number }, files: readonly string[], offline = false): void {
+  if (stats.journaled > 0 && !offline) {
     const where = files.length > 0 ? files.join(', ') : 'the journal';
     stderrLine(`provml: ${stats.journaled} provenance events are not in the store yet; they wait in ${where} — deliver them with: provml push <file> --endpoint <url>`);
   }

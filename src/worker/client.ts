@@ -51,6 +51,8 @@ export interface WorkerPipelineOptions {
   queryable: boolean;
   /** The worker's store must outlive `shutdown()` (the in-memory embedded store). */
   keepStore: boolean;
+  /** Offline mode: the journal is the destination, so waiting there is not reported. */
+  offline: boolean;
 }
 
 /** Where the worker script is: the built `worker.js` next to this chunk, or the TypeScript source through tsx. */
@@ -368,6 +370,6 @@ export class WorkerPipeline {
       return;
     }
     this.#final = { ...s, queueLength: 0, ...(reply.fallbackJournal ? { fallbackJournal: reply.fallbackJournal } : {}) };
-    reportUnsettled(this.#final, reply.files);
+    reportUnsettled(this.#final, reply.files, this.#o.offline);
   }
 }
