@@ -1,8 +1,9 @@
+import { rm } from 'node:fs/promises';
 import type { CaptureEvent } from '../capture/events.js';
 import { DeadLetterFile } from './dead-letter.js';
 import type { DeliveryContext } from './delivery.js';
 import { registerExitFlush } from './exit-hooks.js';
-import { Journal } from './journal.js';
+import { Journal, sentSidecarPath } from './journal.js';
 import {
   resolveTransportOptions,
   type ResolvedTransportOptions,
@@ -222,6 +223,11 @@ export class Transport {
       // A request still hanging must not hold shutdown: the sink gets what is left of the budget.
       await within(this.#guard('close', this.options.sink, async () => this.options.sink?.close?.()), Math.max(50, deadline - Date.now()));
       for (const j of [this.#journal, ...this.#overflow.files]) await this.#guard('close', undefined, async () => j?.close());
+      // A fallback journal whose batches were all delivered is spent: remove it (and its .sent).
+      const spent = this.#overflow.fallbackPath;
+      if (spent && !this.#journal && this.stats().journaled === 0) {
+        await Promise.all([rm(spent, { force: true }), rm(sentSidecarPath(spent), { force: true })]).catch(() => undefined);
+      }
       this.#state = 'closed';
     } finally {
       clearInterval(keepAlive);

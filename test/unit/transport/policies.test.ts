@@ -88,6 +88,8 @@ describe("full-queue policy 'spill'", () => {
     expect(spilled.sent.length).toBeGreaterThan(0); // the slow sink made it spill, and the spilled batches were delivered
     expect(spilled.events).toBe(0); // none left on disk only
     expect(warnings.some((w) => w.includes(spillPath))).toBe(true);
+    await t.shutdown();
+    await expect(stat(spillPath)).rejects.toThrow(/ENOENT/); // spent: everything in it was delivered
   });
 
   it('with spillPath false, keeps overflow in memory and still loses nothing', async () => {
