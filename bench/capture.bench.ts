@@ -53,9 +53,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import v8 from 'node:v8';
-import vm from 'node:vm';
-import { fmtNs, fmtRate, mean, median, percentile, round, table, yieldTurn } from './lib/stats.js';
+import { fmtNs, fmtRate, mean, median, percentile, round, table, yieldTurn, collect } from './lib/stats.js';
 import { exactMainThreadCpuNs, threadCpuAvailable, threadIds, ThreadSet } from './lib/thread-cpu.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -323,15 +321,6 @@ async function inFrame<T>(body: (t: Trainer) => Promise<T>): Promise<T> {
 const quiet = { environment: false, installExitHooks: false, logger: { warn: (m: string) => warnings.push(m) } } as const;
 const warnings: string[] = [];
 
-// A full GC (and a few turns for FinalizationRegistry callbacks, which free Oxigraph's WASM stores).
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc') as () => void;
-async function collect(): Promise<void> {
-  for (let i = 0; i < 3; i++) {
-    gc();
-    await yieldTurn();
-  }
-}
 
 /**
  * Let a shut-down tracker (and an in-thread Oxigraph store) be collected: capture plans remember

@@ -29,11 +29,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PerformanceObserver, constants as perfConstants, type PerformanceEntry } from 'node:perf_hooks';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { buildModel, makeData, PlainLoop, TrackedLoop, type TrainData } from './lib/tfjs-subjects.js';
 import { procCpuMs, startServe, stopServe } from './lib/serve-child.js';
-import { median, round, table, yieldTurn } from './lib/stats.js';
+import { median, round, table, yieldTurn, collect } from './lib/stats.js';
 import { ProvML } from '../src/index.js';
 import { provmlCallback } from '../src/tfjs.js';
 import * as tf from '@tensorflow/tfjs';
@@ -53,14 +51,6 @@ const loadStart = loadavg();
 // ---------------------------------------------------------------------------------------------
 // Measurement: wall, CPU (all threads) and GC per run
 
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc') as () => void;
-async function collect(): Promise<void> {
-  for (let i = 0; i < 3; i++) {
-    gc();
-    await yieldTurn();
-  }
-}
 
 const gcKind = (e: PerformanceEntry): number => (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? 0;
 const gcs: Array<{ at: number; kind: number; ms: number }> = [];

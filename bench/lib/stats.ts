@@ -1,3 +1,5 @@
+import v8 from 'node:v8';
+import vm from 'node:vm';
 /** Small statistics and formatting helpers for the benchmarks. */
 
 export function median(xs: readonly number[]): number {
@@ -51,4 +53,29 @@ export function percentile(xs: readonly number[], p: number): number {
   if (xs.length === 0) return NaN;
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))]!;
+}
+
+/**
+ * A full GC, then a few event-loop turns (for FinalizationRegistry callbacks, which free
+ * Oxigraph's WASM stores). Exposes `gc` on first use.
+ *
+ * @example
+ * ```ts
+ * await collect(); // before a timed phase
+ * ```
+ */
+export async function collect(): Promise<void> {
+  for (let i = 0; i < 3; i++) {
+    fullGc();
+    await yieldTurn();
+  }
+}
+
+let gcFn: (() => void) | undefined;
+function fullGc(): void {
+  if (!gcFn) {
+    v8.setFlagsFromString('--expose-gc');
+    gcFn = vm.runInNewContext('gc') as () => void;
+  }
+  gcFn();
 }
