@@ -193,5 +193,4 @@ void open().then(() => {
   publish();
   Atomics.store(ctl, CTL.READY, 1);
   Atomics.notify(ctl, CTL.READY);
-  post({ type: 'ready' });
 });

@@ -201,7 +201,6 @@ export interface WireError {
  * ```
  */
 export type FromWorker =
-  | { type: 'ready' }
   | { type: 'done'; id: number; value?: unknown; error?: WireError }
   | { type: 'warn'; message: string }
   | { type: 'error'; error: WireError; context: TransportErrorContext };
