@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { ExitChildConfig, ExitEnding } from '../../fixtures/faults/exit-child.js';
+import type { TransportStats } from '../../../src/transport/options.js';
 import type { FaultMode } from '../../support/fault-proxy.js';
 import { countTriples, endpointOption, provmlPush, pushArgs, startBackend, startProxied, tempDir } from './harness.js';
 import { limiter, startTaggedChild, within, type TaggedExit } from './tagged-child.js';
@@ -45,19 +46,7 @@ const EXIT_BOUND_MS = SHUTDOWN_TIMEOUT_MS + 10_000;
 const REQUEST_TIMEOUT_MS = 1000;
 
 type JournalSetting = 'none' | 'sync' | 'batch';
-type Stats = {
-  captured: number;
-  recorded: number;
-  sent: number;
-  journaled: number;
-  deadLettered: number;
-  dropped: number;
-  retried: number;
-  failedBatches: number;
-  queueLength: number;
-  maxBuffered: number;
-  fallbackJournal?: string;
-};
+type Stats = TransportStats;
 interface Case {
   mode: Extract<FaultMode, 'down' | 'error500' | 'hang'>;
   journal: JournalSetting;
