@@ -62,7 +62,7 @@
  * batchSize); diskful = journal with durability 'batch'; online = Virtuoso via GSP.
  *
  * Human-readable tables go to stderr; the last stdout line is one JSON object.
- * Run: `npm run bench:ingest` (BENCH_QUICK=1 for a short smoke run; BENCH_MAIN=0 skips the
+ * Run: `npm run bench:ingest` (BENCH_QUICK=1 for a short smoke run; BENCH_EXP1_ONLY=1 runs only (4); BENCH_MAIN=0 skips the
  * in-thread comparison).
  */
 
@@ -81,6 +81,7 @@ import { getDefaultEmitter } from '../src/capture/emitter.js';
 import type { Quad } from '@rdfjs/types';
 
 const QUICK = process.env.BENCH_QUICK === '1';
+const EXP1_ONLY = process.env.BENCH_EXP1_ONLY === '1';
 const WITH_MAIN = process.env.BENCH_MAIN !== '0';
 const VIRTUOSO_NICE = Number(process.env.BENCH_VIRTUOSO_NICE ?? 10);
 const N_EVENTS = QUICK ? 10_000 : 40_000; // (1) capture events per throughput run
@@ -708,79 +709,83 @@ try {
   };
   log(`Virtuoso up in ${v.startupMs.toFixed(0)} ms (pid ${v.pid}, ${v.sparqlUrl}); reniced: ${renice()}`);
 
-  // ---- (1) throughput
-  phase(`throughput (Virtuoso ${renice()})`);
-  await throughputRun(v, 'gsp', 'worker', 512, Math.min(N_EVENTS, 8000), undefined); // warm-up (JIT, connections, Virtuoso)
-  if (WITH_MAIN) await throughputRun(v, 'gsp', 'main', 512, Math.min(N_EVENTS, 8000), undefined);
-  const reference = await throughputReference(workDir, N_EVENTS);
-  log(`  reference: ${N_EVENTS} events record ${reference.triples} distinct triples (${reference.lines} journal lines)`);
-  const tput: ThroughputResult[] = [];
-  const runs: Array<['gsp' | 'update', Thread]> = [['gsp', 'worker'], ...(WITH_MAIN ? [['gsp', 'main'] as ['gsp', Thread]] : []), ['update', 'worker']];
-  for (const b of BATCH_SIZES) {
-    for (const [path, thread] of runs) {
-      const r = await throughputRun(v, path, thread, b, N_EVENTS, reference.triples);
-      tput.push(r);
-      log(`  ${path}/${thread} batch ${b}: ${fmtRate(r.eventsPerS)} events, ${fmtRate(r.triplesPerS)} triples (${r.seconds.toFixed(2)} s; Virtuoso CPU ${fmtS(r.cpu.virtuosoS)})`);
+  const p123 = EXP1_ONLY ? undefined : await (async () => {
+    // ---- (1) throughput
+    phase(`throughput (Virtuoso ${renice()})`);
+    await throughputRun(v, 'gsp', 'worker', 512, Math.min(N_EVENTS, 8000), undefined); // warm-up (JIT, connections, Virtuoso)
+    if (WITH_MAIN) await throughputRun(v, 'gsp', 'main', 512, Math.min(N_EVENTS, 8000), undefined);
+    const reference = await throughputReference(workDir, N_EVENTS);
+    log(`  reference: ${N_EVENTS} events record ${reference.triples} distinct triples (${reference.lines} journal lines)`);
+    const tput: ThroughputResult[] = [];
+    const runs: Array<['gsp' | 'update', Thread]> = [['gsp', 'worker'], ...(WITH_MAIN ? [['gsp', 'main'] as ['gsp', Thread]] : []), ['update', 'worker']];
+    for (const b of BATCH_SIZES) {
+      for (const [path, thread] of runs) {
+        const r = await throughputRun(v, path, thread, b, N_EVENTS, reference.triples);
+        tput.push(r);
+        log(`  ${path}/${thread} batch ${b}: ${fmtRate(r.eventsPerS)} events, ${fmtRate(r.triplesPerS)} triples (${r.seconds.toFixed(2)} s; Virtuoso CPU ${fmtS(r.cpu.virtuosoS)})`);
+      }
     }
-  }
-  const best = (path: 'gsp' | 'update', thread: Thread) =>
-    tput.filter((r) => r.path === path && r.thread === thread).sort((a, b) => b.triplesPerS - a.triplesPerS)[0];
-  const bestGsp = best('gsp', 'worker')!;
-  const bestUpdate = best('update', 'worker')!;
-  const bestGspMain = best('gsp', 'main');
+    const best = (path: 'gsp' | 'update', thread: Thread) =>
+      tput.filter((r) => r.path === path && r.thread === thread).sort((a, b) => b.triplesPerS - a.triplesPerS)[0];
+    const bestGsp = best('gsp', 'worker')!;
+    const bestUpdate = best('update', 'worker')!;
+    const bestGspMain = best('gsp', 'main');
 
-  // ---- (2) ceiling
-  phase('ceiling');
-  const ceil = await ceiling(v, reference.text);
-  reference.text = '';
-  const gspRatio = bestGsp.triplesPerS / ceil.singleTriplesPerS;
+    // ---- (2) ceiling
+    phase('ceiling');
+    const ceil = await ceiling(v, reference.text);
+    reference.text = '';
+    const gspRatio = bestGsp.triplesPerS / ceil.singleTriplesPerS;
 
-  table(
-    `(1)+(2) Ingest throughput into Virtuoso (nice ${VIRTUOSO_NICE}; ${N_EVENTS} capture events = ${reference.triples} triples per run, first capture → flush resolved; stored COUNT = reference verified)`,
-    [
-      ['path / thread / batch size (events)', 'events/s', 'triples/s', 'requests', 'time in insertQuads', 'wall', 'Virtuoso CPU', 'bench CPU (main)', 'worker start'],
-      ...tput.map((r): [string, ...string[]] => [
-        `provml ${r.path === 'gsp' ? 'Graph Store' : 'SPARQL Update'} / ${r.thread} / ${r.batchSize}`,
-        fmtRate(r.eventsPerS),
-        fmtRate(r.triplesPerS),
-        r.requests === undefined ? '–' : String(r.requests),
-        r.busyMs === undefined ? '–' : `${((100 * r.busyMs) / (r.seconds * 1000)).toFixed(0)} %`,
-        `${r.seconds.toFixed(2)} s`,
-        fmtS(r.cpu.virtuosoS),
-        `${fmtS(r.cpu.selfS)} (${fmtS(r.cpu.mainS)})`,
-        r.thread === 'worker' ? `${r.startupMs.toFixed(0)} ms` : '',
+    table(
+      `(1)+(2) Ingest throughput into Virtuoso (nice ${VIRTUOSO_NICE}; ${N_EVENTS} capture events = ${reference.triples} triples per run, first capture → flush resolved; stored COUNT = reference verified)`,
+      [
+        ['path / thread / batch size (events)', 'events/s', 'triples/s', 'requests', 'time in insertQuads', 'wall', 'Virtuoso CPU', 'bench CPU (main)', 'worker start'],
+        ...tput.map((r): [string, ...string[]] => [
+          `provml ${r.path === 'gsp' ? 'Graph Store' : 'SPARQL Update'} / ${r.thread} / ${r.batchSize}`,
+          fmtRate(r.eventsPerS),
+          fmtRate(r.triplesPerS),
+          r.requests === undefined ? '–' : String(r.requests),
+          r.busyMs === undefined ? '–' : `${((100 * r.busyMs) / (r.seconds * 1000)).toFixed(0)} %`,
+          `${r.seconds.toFixed(2)} s`,
+          fmtS(r.cpu.virtuosoS),
+          `${fmtS(r.cpu.selfS)} (${fmtS(r.cpu.mainS)})`,
+          r.thread === 'worker' ? `${r.startupMs.toFixed(0)} ms` : '',
+        ]),
+        [`Virtuoso: ONE GSP POST of ${ceil.triples} triples (${(ceil.bytes / 1e6).toFixed(1)} MB)`, '', fmtRate(ceil.singleTriplesPerS), '1', '', `${(ceil.singleMs / 1000).toFixed(2)} s`, fmtS(ceil.singleVirtuosoCpuS), '', ''],
+        ['Virtuoso: same, serial 10k-triple POSTs', '', fmtRate(ceil.serial10kTriplesPerS), String(Math.ceil(ceil.triples / 10_000)), '', '', '', '', ''],
+        ['Virtuoso: same, 4 parallel 10k-triple POSTs', '', fmtRate(ceil.parallel10kTriplesPerS), String(Math.ceil(ceil.triples / 10_000)), '', '', '', '', ''],
+        [`Virtuoso: one ${ceil.smallPostTriples}-triple POST (median of 30)`, '', '', '', '', `${ceil.smallPostMs.toFixed(1)} ms`, '', '', ''],
+        [`gsp_ratio (best provml worker GSP / single POST; goal ≥ 0.80)`, '', gspRatio.toFixed(2), '', '', '', '', '', ''],
+        ...(bestGspMain ? [[`  in-thread design, same ratio`, '', (bestGspMain.triplesPerS / ceil.singleTriplesPerS).toFixed(2), '', '', '', '', '', ''] as [string, ...string[]]] : []),
+      ],
+    );
+
+    // ---- (3) latency
+    phase(`latency (Virtuoso ${renice()})`);
+    const lat = await latencyRun(v, 'worker', 512);
+    const lat50 = await latencyRun(v, 'worker', 50);
+    const latMain = WITH_MAIN ? await latencyRun(v, 'main', 512) : undefined;
+    const lats = [lat, lat50, ...(latMain ? [latMain] : [])];
+    const ms = (x: number) => (Number.isFinite(x) ? `${x.toFixed(0)} ms` : 'never');
+    table(`(3) Event → queryable latency at ${LATENCY_EVENTS_PER_S} events/s for ${LATENCY_S} s (Graph Store path; poll every ${POLL_MS} ms; goal p99 ≤ 1000 ms)`, [
+      ['thread / batch size', 'events', 'achieved rate', 'seen', 'p50', 'p99', 'max', 'poll RTT (median)', 'polls seeing a gap', 'Virtuoso CPU'],
+      ...lats.map((l): [string, ...string[]] => [
+        `${l.thread} / ${l.batchSize}${l.batchSize === 512 && l.thread === 'worker' ? ' (default)' : ''}`,
+        String(l.events),
+        `${fmtRate(l.achievedEventsPerS)}`,
+        `${l.seen}/${l.calls}`,
+        ms(l.p50),
+        ms(l.p99),
+        ms(l.max),
+        `${l.pollMs.toFixed(1)} ms`,
+        `${l.outOfOrder}/${l.polls}`,
+        fmtS(l.cpu.virtuosoS),
       ]),
-      [`Virtuoso: ONE GSP POST of ${ceil.triples} triples (${(ceil.bytes / 1e6).toFixed(1)} MB)`, '', fmtRate(ceil.singleTriplesPerS), '1', '', `${(ceil.singleMs / 1000).toFixed(2)} s`, fmtS(ceil.singleVirtuosoCpuS), '', ''],
-      ['Virtuoso: same, serial 10k-triple POSTs', '', fmtRate(ceil.serial10kTriplesPerS), String(Math.ceil(ceil.triples / 10_000)), '', '', '', '', ''],
-      ['Virtuoso: same, 4 parallel 10k-triple POSTs', '', fmtRate(ceil.parallel10kTriplesPerS), String(Math.ceil(ceil.triples / 10_000)), '', '', '', '', ''],
-      [`Virtuoso: one ${ceil.smallPostTriples}-triple POST (median of 30)`, '', '', '', '', `${ceil.smallPostMs.toFixed(1)} ms`, '', '', ''],
-      [`gsp_ratio (best provml worker GSP / single POST; goal ≥ 0.80)`, '', gspRatio.toFixed(2), '', '', '', '', '', ''],
-      ...(bestGspMain ? [[`  in-thread design, same ratio`, '', (bestGspMain.triplesPerS / ceil.singleTriplesPerS).toFixed(2), '', '', '', '', '', ''] as [string, ...string[]]] : []),
-    ],
-  );
+    ]);
 
-  // ---- (3) latency
-  phase(`latency (Virtuoso ${renice()})`);
-  const lat = await latencyRun(v, 'worker', 512);
-  const lat50 = await latencyRun(v, 'worker', 50);
-  const latMain = WITH_MAIN ? await latencyRun(v, 'main', 512) : undefined;
-  const lats = [lat, lat50, ...(latMain ? [latMain] : [])];
-  const ms = (x: number) => (Number.isFinite(x) ? `${x.toFixed(0)} ms` : 'never');
-  table(`(3) Event → queryable latency at ${LATENCY_EVENTS_PER_S} events/s for ${LATENCY_S} s (Graph Store path; poll every ${POLL_MS} ms; goal p99 ≤ 1000 ms)`, [
-    ['thread / batch size', 'events', 'achieved rate', 'seen', 'p50', 'p99', 'max', 'poll RTT (median)', 'polls seeing a gap', 'Virtuoso CPU'],
-    ...lats.map((l): [string, ...string[]] => [
-      `${l.thread} / ${l.batchSize}${l.batchSize === 512 && l.thread === 'worker' ? ' (default)' : ''}`,
-      String(l.events),
-      `${fmtRate(l.achievedEventsPerS)}`,
-      `${l.seen}/${l.calls}`,
-      ms(l.p50),
-      ms(l.p99),
-      ms(l.max),
-      `${l.pollMs.toFixed(1)} ms`,
-      `${l.outOfOrder}/${l.polls}`,
-      fmtS(l.cpu.virtuosoS),
-    ]),
-  ]);
+    return { bestGsp, bestUpdate, bestGspMain, tput, ceil, gspRatio, lat, lat50, latMain, reference, ms };
+  })();
 
   // ---- (4) Experiment 1
   phase(`experiment 1 (graph drops so far: ${(clearMs / 1000).toFixed(1)} s; Virtuoso ${renice()})`);
@@ -881,6 +886,14 @@ try {
 
   const loadEnd = loadavg();
   const runtimeS = (performance.now() - tBench) / 1000;
+  const r2 = (o: Record<string, number>, d = 2) => Object.fromEntries(Object.entries(o).map(([k, x]) => [k, round(x, d)]));
+  if (!p123) {
+    // BENCH_EXP1_ONLY: Experiment 1 alone (for iterating on capture overhead), its own JSON line
+    const met = Object.values(overhead).every((x) => x <= OVERHEAD_GOAL_PCT);
+    log(`every setting ≤ ${OVERHEAD_GOAL_PCT} %: ${met ? "yes" : "NO"}; load average ${loadStart.map((x) => x.toFixed(2)).join(" ")} → ${loadEnd.map((x) => x.toFixed(2)).join(" ")}`);
+    process.stdout.write(`${JSON.stringify({ bench: "ingest", only: "experiment1", settings_overhead_pct: r2(overhead), exp1_extra_main_thread_cpu_s: r2(mainCpuExtra, 3), exp1_extra_cpu_s: r2(selfCpuExtra, 3), virtuoso_cpu_s: r2(virtCpu), exp1_baseline_ms: round(baseMs, 1), load_avg: { start: loadStart.map((x) => round(x, 2)), end: loadEnd.map((x) => round(x, 2)) }, goals: { settings_overhead_le_0_5pct: met }, runtime_s: round(runtimeS, 1) })}\n`);
+  } else {
+  const { bestGsp, bestUpdate, bestGspMain, tput, ceil, gspRatio, lat, lat50, latMain, reference, ms } = p123;
   const goals = {
     gsp_ratio_ge_0_8: gspRatio >= 0.8,
     latency_p99_le_1000ms: lat.p99 <= 1000,
@@ -901,7 +914,6 @@ try {
   ]);
   for (const w of warnings.slice(0, 20)) log(`  warning: ${w}`);
 
-  const r2 = (o: Record<string, number>, d = 2) => Object.fromEntries(Object.entries(o).map(([k, x]) => [k, round(x, d)]));
   const json = {
     bench: 'ingest',
     pipeline: 'worker',
@@ -968,6 +980,7 @@ try {
     runtime_s: round(runtimeS, 1),
   };
   process.stdout.write(`${JSON.stringify(json)}\n`);
+  }
 } finally {
   await stopAll();
 }
