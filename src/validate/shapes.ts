@@ -6,6 +6,7 @@ import * as rdfExt from 'rdf-ext';
 import type { RdfExtEnvironment } from 'rdf-ext';
 import { Validator } from 'shacl-engine';
 import { RDF, RDFS, SH } from './report.js';
+import { specialDoubleValidations } from './numeric.js';
 import { extractSparqlConstraints, type SparqlConstraint } from './sparql.js';
 import { ValidationInputError, type ShapesInput } from './types.js';
 
@@ -160,7 +161,9 @@ function compile(quads: Quad[]): CompiledShapes {
     if (t.classes.length + t.nodes.length + t.subjectsOf.length + t.objectsOf.length > 0) targets.push(t);
   }
   const dataset: DatasetCore = rdf.dataset(store.getQuads(null, null, null, null));
-  return { validator: new Validator(dataset, { factory: rdf }), targets, sparql: constraints };
+  // `validations` (not in the declared options, read by shacl-engine 1.1): see numeric.ts.
+  const options = { factory: rdf, validations: specialDoubleValidations(rdf) };
+  return { validator: new Validator(dataset, options), targets, sparql: constraints };
 }
 
 /**
