@@ -169,9 +169,34 @@ export function sparqlIri(iri: string): string {
   return `<${iri.replace(/[\u0000-\u0020<>"{}|^`\\]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}>`;
 }
 
+const XSD_NS = 'http://www.w3.org/2001/XMLSchema#';
+/** The NaN literals whose triples {@link insertDataRequests} writes with `STRDT` (see there), and their variables. */
+const NAN_OBJECTS: ReadonlyArray<readonly [suffix: string, variable: string, datatype: string]> = [
+  [`"NaN"^^<${XSD_NS}double> .\n`, '?provmlNaNd', `${XSD_NS}double`],
+  [`"NaN"^^<${XSD_NS}float> .\n`, '?provmlNaNf', `${XSD_NS}float`],
+];
+
+/** The NaN variable replacing a triple line's object, or undefined when its object is not a NaN literal. */
+function nanObject(line: string): readonly [suffix: string, variable: string, datatype: string] | undefined {
+  if (line.charCodeAt(line.length - 4) !== 0x3e /* > */) return undefined; // fast exit: not a typed literal
+  for (const n of NAN_OBJECTS) {
+    const at = line.length - n[0].length;
+    if (at > 0 && line.endsWith(n[0]) && (line[at - 1] === ' ' || line[at - 1] === '\t')) return n;
+  }
+  return undefined;
+}
+
 /**
  * `INSERT DATA` requests for grouped triples, each carrying at most `maxTriples` triples (several
  * `GRAPH` blocks may share one request). N-Triples lines are valid SPARQL triples as they are.
+ *
+ * Triples whose object is `"NaN"^^xsd:double` (or xsd:float) go into a second operation of the
+ * same request, `INSERT { … ?nan } WHERE { BIND(STRDT("NaN", xsd:double) AS ?nan) }`: the same
+ * RDF term on every SPARQL 1.1 store, but Virtuoso 7.2 turns a NaN constant of `INSERT DATA` into
+ * a native double NaN, which breaks its sort of the inserted rows (HTTP 500 "out of seg data",
+ * and "items being sorted look to have changed during sort" in its log), while a `STRDT` value
+ * is stored as a typed literal, exactly as its Graph Store loader stores NaN — and reads back as
+ * `"NaN"^^xsd:double`. (INF and -INF need nothing: Virtuoso accepts them in `INSERT DATA`.)
  *
  * @example
  * ```ts
@@ -183,18 +208,42 @@ export function insertDataRequests(groups: ReadonlyMap<string, readonly string[]
   const max = Math.max(1, Math.floor(maxTriples));
   const out: string[] = [];
   let body = '';
+  let nanBody = '';
+  const nanTypes = new Set<readonly [string, string, string]>();
   let count = 0;
   const emit = () => {
-    if (count > 0) out.push(`INSERT DATA {\n${body}}`);
+    if (count === 0) return;
+    const ops: string[] = [];
+    if (body !== '') ops.push(`INSERT DATA {\n${body}}`);
+    if (nanBody !== '') {
+      const binds = [...nanTypes].map(([, v, dt]) => `BIND(STRDT("NaN", <${dt}>) AS ${v})`).join(' ');
+      ops.push(`INSERT {\n${nanBody}} WHERE { ${binds} }`);
+    }
+    out.push(ops.join(' ;\n'));
     body = '';
+    nanBody = '';
+    nanTypes.clear();
     count = 0;
   };
+  const block = (graph: string, triples: string) => (graph === DEFAULT_GRAPH ? triples : `GRAPH ${sparqlIri(graph)} {\n${triples}}\n`);
   for (const [graph, lines] of groups) {
     let i = 0;
     while (i < lines.length) {
       const take = Math.min(max - count, lines.length - i);
-      const triples = lines.slice(i, i + take).join('');
-      body += graph === DEFAULT_GRAPH ? triples : `GRAPH ${sparqlIri(graph)} {\n${triples}}\n`;
+      let triples = '';
+      let nanTriples = '';
+      for (let k = i; k < i + take; k++) {
+        const line = lines[k]!;
+        const nan = nanObject(line);
+        if (nan === undefined) {
+          triples += line;
+        } else {
+          nanTypes.add(nan);
+          nanTriples += `${line.slice(0, line.length - nan[0].length)}${nan[1]} .\n`;
+        }
+      }
+      if (triples !== '') body += block(graph, triples);
+      if (nanTriples !== '') nanBody += block(graph, nanTriples);
       count += take;
       i += take;
       if (count >= max) emit();

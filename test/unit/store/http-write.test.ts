@@ -277,3 +277,85 @@ describe('EndpointSink and ProvML.init({ endpoint })', () => {
     }
   });
 });
+
+describe('NaN over SPARQL Update (Virtuoso answers 500 "out of seg data" to NaN in INSERT DATA)', () => {
+  const D = (v: string, t = 'double') => `"${v}"^^<${XSD}${t}>`;
+  const special = [
+    `<urn:x:a> <urn:p:loss> ${D('NaN')} <urn:g:1> .`,
+    `<urn:x:b> <urn:p:loss> ${D('INF')} <urn:g:1> .`,
+    `<urn:x:c> <urn:p:loss> ${D('-INF')} <urn:g:2> .`,
+    `<urn:x:d> <urn:p:loss> ${D('NaN', 'float')} <urn:g:2> .`,
+    `<urn:x:e> <urn:p:loss> ${D('NaN')} .`, // default graph
+    `<urn:x:f> <urn:p:note> "NaN" <urn:g:1> .`, // a string, not a number
+    `<urn:x:g> <urn:p:note> "a \\"NaN"^^<${XSD}double> <urn:g:1> .`, // ill-typed, not NaN: left alone
+    `<urn:x:h> <urn:p:loss> ${D('0.5')} <urn:g:1> .`,
+  ].join('\n');
+
+  it('writes NaN objects with STRDT in an INSERT … WHERE of the same request; other triples stay INSERT DATA', () => {
+    const requests = insertDataRequests(groupTriplesByGraph(`${special}\n`), 1000);
+    expect(requests).toHaveLength(1);
+    const [req] = requests;
+    expect(req).not.toContain(` ${D('NaN')}`);
+    expect(req).not.toContain(` ${D('NaN', 'float')}`);
+    expect(req).toContain(`GRAPH <urn:g:1> {\n<urn:x:a> <urn:p:loss> ?provmlNaNd .\n}`);
+    expect(req).toContain(`<urn:x:e> <urn:p:loss> ?provmlNaNd .`);
+    expect(req).toContain(`<urn:x:d> <urn:p:loss> ?provmlNaNf .`);
+    expect(req).toContain(`BIND(STRDT("NaN", <${XSD}double>) AS ?provmlNaNd) BIND(STRDT("NaN", <${XSD}float>) AS ?provmlNaNf)`);
+    expect(req).toContain(`<urn:x:b> <urn:p:loss> ${D('INF')} .`); // INF and -INF are fine in INSERT DATA
+    expect(req).toContain(`<urn:x:g> <urn:p:note> "a \\"NaN"^^<${XSD}double> .`);
+    // Only NaN: a single INSERT … WHERE; no NaN: the plain INSERT DATA as before.
+    expect(insertDataRequests(new Map([['urn:g', [`<urn:s> <urn:p> ${D('NaN')} .\n`]]]), 10)).toEqual([
+      `INSERT {\nGRAPH <urn:g> {\n<urn:s> <urn:p> ?provmlNaNd .\n}\n} WHERE { BIND(STRDT("NaN", <${XSD}double>) AS ?provmlNaNd) }`,
+    ]);
+  });
+
+  it('lands exactly the quads the Graph Store path lands, chunking unchanged (NaN triples count in their chunk)', async () => {
+    let data = `${special}\n`;
+    for (let i = 0; i < 300; i++) data += `<urn:x:s${i}> <urn:p:loss> ${D(i % 7 === 0 ? 'NaN' : String(i / 8))} <urn:g:${i % 3}> .\n`;
+    const reference = EmbeddedStore.create();
+    reference.loadNQuads(data);
+    const { store, server } = await setup();
+    await endpoint({ url: server.url, maxTriplesPerUpdate: 50 }).insertQuads(data);
+    expect(server.count('update')).toBe(Math.ceil(308 / 50));
+    expect(store.dump().split('\n').sort()).toEqual(reference.dump().split('\n').sort());
+    const rows = await endpoint({ url: server.url }).select('SELECT ?o WHERE { GRAPH <urn:g:1> { <urn:x:a> <urn:p:loss> ?o } }');
+    expect([rows[0]!.o!.value, (rows[0]!.o as { datatype?: { value: string } }).datatype?.value]).toEqual(['NaN', `${XSD}double`]);
+  });
+});
+
+describe('a 500 that repeats on the same request becomes permanent', () => {
+  const body = 'Virtuoso XXXXX Error COL..: Insert stopped because out of seg data here or elsewhere host 0 key RDF_QUAD_SP slice 0';
+
+  it('the 3rd identical HTTP 500 to the same request is not retryable (the first two are); the message says why', async () => {
+    const { server } = await setup();
+    const ep = endpoint({ url: server.url });
+    server.failNext(3, 500, { body });
+    const errs: SparqlHttpError[] = [];
+    for (let i = 0; i < 3; i++) errs.push((await ep.insertQuads(nquads(5)).catch((e: unknown) => e)) as SparqlHttpError);
+    expect(errs.map((e) => [e.status, e.retryable])).toEqual([
+      [500, true],
+      [500, true],
+      [500, false],
+    ]);
+    expect(errs[2]!.message).toMatch(/answered HTTP 500 3 times in a row to the same request, so it is treated as permanent: Virtuoso XXXXX/);
+    expect(errs[2]!.serverMessage).toBe(body);
+  });
+
+  it('counts per request and per message; a success, another message or another request starts again', async () => {
+    const { server } = await setup();
+    const ep = endpoint({ url: server.url, maxIdenticalServerErrors: 2 });
+    const fail = async (data: string, message = body) => {
+      server.failNext(1, 500, { body: message });
+      return ((await ep.insertQuads(data).catch((e: unknown) => e)) as SparqlHttpError).retryable;
+    };
+    expect(await fail(nquads(5))).toBe(true);
+    expect(await fail(nquads(6))).toBe(true); // another request
+    expect(await fail(nquads(5), 'Virtuoso 40001 Error SR172: Transaction deadlocked')).toBe(true); // another message
+    expect(await fail(nquads(5), 'Virtuoso 40001 Error SR172: Transaction deadlocked')).toBe(false);
+    await ep.insertQuads(nquads(6)); // succeeds: forgotten
+    expect(await fail(nquads(6))).toBe(true);
+    server.failNext(2, 503);
+    for (let i = 0; i < 2; i++) expect(((await ep.insertQuads(nquads(7)).catch((e: unknown) => e)) as SparqlHttpError).retryable).toBe(true); // only 500
+    expect(() => endpoint({ url: server.url, maxIdenticalServerErrors: 0 })).toThrow(/maxIdenticalServerErrors/);
+  });
+});
