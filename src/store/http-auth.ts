@@ -163,24 +163,28 @@ export class DigestAuthenticator {
 }
 
 /**
- * Secrets of an {@link HttpAuth} (password, token, Basic header payload) that must never appear
- * in a message; used to scrub server answers that echo them.
+ * Secrets of an {@link HttpAuth} that must never appear in a message, used to scrub server
+ * answers that echo them: the password (also as it reads percent-encoded, e.g. echoed from a
+ * form body), the Basic header payload (base64 of `user:password`), and a bearer token.
  *
  * @example
  * ```ts
- * const secrets = authSecrets({ type: 'basic', user: 'u', password: 'p' });
- * scrubSecrets('echo: p', secrets); // 'echo: ***'
+ * const secrets = authSecrets({ type: 'basic', user: 'u', password: 'p@ss' });
+ * scrubSecrets('echo: p@ss, p%40ss', secrets); // 'echo: ***, ***'
  * ```
  */
 export function authSecrets(auth: HttpAuth | undefined): string[] {
   if (!auth) return [];
   if (auth.type === 'bearer') return [auth.token].filter((s) => s.length > 0);
   const basic = Buffer.from(`${auth.user}:${auth.password}`).toString('base64');
-  return [auth.password, basic].filter((s) => s.length >= 3);
+  const encoded = encodeURIComponent(auth.password);
+  return [...new Set([auth.password, encoded, basic])].filter((s) => s.length >= 3);
 }
 
 /**
- * Replace every occurrence of the given secrets in a text by `***`.
+ * Replace every occurrence of the given secrets in a text by `***`, longest secret first (so a
+ * secret that contains a shorter one is removed whole). Scrub before cutting a text short: a
+ * secret cut in two is no longer recognised.
  *
  * @example
  * ```ts
@@ -189,6 +193,7 @@ export function authSecrets(auth: HttpAuth | undefined): string[] {
  */
 export function scrubSecrets(text: string, secrets: readonly string[]): string {
   let out = text;
-  for (const s of secrets) if (s) out = out.split(s).join('***');
+  const longestFirst = secrets.length > 1 ? [...secrets].sort((a, b) => b.length - a.length) : secrets;
+  for (const s of longestFirst) if (s) out = out.split(s).join('***');
   return out;
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Quad } from '@rdfjs/types';
 import { Parser } from 'n3';
 import { Pool } from 'undici';
@@ -21,6 +22,24 @@ export { jsonTermToRdfjs, type SparqlJsonTerm } from './http-results.js';
 const JSON_RESULTS = 'application/sparql-results+json';
 const RDF_ACCEPT = 'application/n-triples, application/n-quads;q=0.9, text/turtle;q=0.8, text/plain;q=0.5';
 const MAX_SERVER_MESSAGE = 500;
+/** Requests remembered by the repeated-500 guard (oldest forgotten first). */
+const MAX_REMEMBERED_FAILURES = 256;
+
+/**
+ * The start of a server's answer for an error message: secrets scrubbed from the whole answer
+ * *first*, then cut to `max` characters (cutting first could leave the head of a secret that
+ * straddles the cut, which scrubbing then no longer recognises).
+ *
+ * @example
+ * ```ts
+ * serverMessageOf('  denied: password=s3cret ', ['s3cret'], 12); // 'denied: pass'
+ * ```
+ */
+export function serverMessageOf(text: string, secrets: readonly string[], max: number = MAX_SERVER_MESSAGE): string {
+  // The whole answer is scrubbed: scrubbing only a prefix is not enough, since replacing secrets
+  // by `***` shortens the text and pulls what lay beyond that prefix into the first `max` characters.
+  return scrubSecrets(text.trim(), secrets).slice(0, max);
+}
 
 /**
  * A SPARQL 1.1 Graph Store HTTP Protocol endpoint for bulk inserts: `standard` posts to
@@ -73,6 +92,13 @@ export interface HttpSparqlEndpointOptions {
   defaultGraphUri?: string | readonly string[];
   /** Extra headers sent with every request. */
   headers?: Record<string, string>;
+  /**
+   * After this many HTTP 500 answers with the same message to the same request (same method, URL
+   * and body), that answer is no longer retryable (`retryable: false`): the server fails on the
+   * request itself, not on a passing condition, so the transport dead-letters the batch instead of
+   * sending it again forever (default 3; `Infinity` keeps every 500 retryable).
+   */
+  maxIdenticalServerErrors?: number;
 }
 
 interface JsonResults {
@@ -147,6 +173,9 @@ export class HttpSparqlEndpoint implements SparqlEndpoint {
   readonly #headers: Record<string, string>;
   readonly #secrets: string[];
   readonly #digest: DigestAuthenticator | undefined;
+  readonly #maxIdentical500: number;
+  /** Repeated-500 guard: request fingerprint → the last 500 message and how often it came in a row. */
+  readonly #failures = new Map<string, { message: string; count: number }>();
   #closed: Promise<void> | undefined;
 
   constructor(options: HttpSparqlEndpointOptions) {
@@ -171,6 +200,9 @@ export class HttpSparqlEndpoint implements SparqlEndpoint {
     this.#timeoutMs = options.timeoutMs ?? 60_000;
     this.#maxGet = options.maxGetUrlLength ?? 2048;
     this.#maxUpdate = options.maxTriplesPerUpdate ?? 1000;
+    const identical = options.maxIdenticalServerErrors ?? 3;
+    if (!(identical >= 1)) throw new TypeError('provml: maxIdenticalServerErrors must be at least 1');
+    this.#maxIdentical500 = identical;
     const graphs = options.defaultGraphUri;
     this.#defaultGraphs = graphs === undefined ? [] : typeof graphs === 'string' ? [graphs] : [...graphs];
     this.#headers = { 'user-agent': 'provml', ...options.headers };
@@ -386,17 +418,52 @@ export class HttpSparqlEndpoint implements SparqlEndpoint {
       }
       const ct = resHeaders['content-type'];
       const contentType = (Array.isArray(ct) ? ct[0] : ct)?.toLowerCase() ?? '';
-      if (status >= 200 && status < 300) return { text, contentType };
-      const serverMessage = scrubSecrets(text.trim().slice(0, MAX_SERVER_MESSAGE), this.#secrets);
+      if (status >= 200 && status < 300) {
+        if (this.#failures.size > 0) this.#failures.delete(this.#fingerprint(method, target, path, body));
+        return { text, contentType };
+      }
+      const serverMessage = serverMessageOf(text, this.#secrets);
       const retryAfterMs = parseRetryAfter(resHeaders['retry-after']);
-      throw new SparqlHttpError(`SPARQL endpoint ${where} answered HTTP ${status}${serverMessage ? `: ${serverMessage}` : ''}`, {
-        endpoint: where,
-        code: 'status',
-        status,
-        serverMessage,
-        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-      });
+      const repeated = status === 500 ? this.#repeated500(method, target, path, body, serverMessage) : 0;
+      const permanent = repeated >= this.#maxIdentical500;
+      if (permanent) this.#failures.delete(this.#fingerprint(method, target, path, body)); // given up on: a later resend counts afresh
+      const detail = serverMessage ? `: ${serverMessage}` : '';
+      throw new SparqlHttpError(
+        permanent
+          ? `SPARQL endpoint ${where} answered HTTP ${status} ${repeated} times in a row to the same request, so it is treated as permanent${detail}`
+          : `SPARQL endpoint ${where} answered HTTP ${status}${detail}`,
+        {
+          endpoint: where,
+          code: 'status',
+          status,
+          serverMessage,
+          ...(permanent ? { retryable: false } : {}),
+          ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+        },
+      );
     }
+  }
+
+  /** Identifies a request for the repeated-500 guard: method, URL and a digest of the body. */
+  #fingerprint(method: string, target: URL, path: string, body: string | undefined): string {
+    const digest = body === undefined ? '' : createHash('sha256').update(body).digest('base64');
+    return `${method} ${target.origin}${path} ${digest}`;
+  }
+
+  /**
+   * Count an HTTP 500 for this request: how many came in a row with this same message (1 for a
+   * new request or a different message). Only failing requests are remembered, at most
+   * {@link MAX_REMEMBERED_FAILURES}; a success, or giving up, forgets the request (so successful
+   * requests pay for a body digest only while some request is between retries).
+   */
+  #repeated500(method: string, target: URL, path: string, body: string | undefined, message: string): number {
+    const key = this.#fingerprint(method, target, path, body);
+    const last = this.#failures.get(key);
+    const count = last && last.message === message ? last.count + 1 : 1;
+    this.#failures.delete(key); // re-insert: the map's order is the forgetting order
+    this.#failures.set(key, { message, count });
+    if (this.#failures.size > MAX_REMEMBERED_FAILURES) this.#failures.delete(this.#failures.keys().next().value!);
+    return count;
   }
 
   #explain(err: unknown, signal: AbortSignal, where: string): Error {
