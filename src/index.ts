@@ -13,7 +13,7 @@
  *   @WorkflowRun() async main() { await this.train({ lr: 0.01, epochs: 3, data: ref('train.csv') }); }
  *   @LearningStage({ stage: 'training', hyperparameters: ['lr', 'epochs'], inputs: ['data'] })
  *   async train(o: { lr: number; epochs: number; data: unknown }) { for (let e = 0; e < o.epochs; e++) this.epoch(e); }
- *   @Epoch({ index: 0, measures: ['loss'] }) epoch(e: number) { return { loss: this.batch() }; }
+ *   @Epoch({ indexArg: 0, measures: ['loss'] }) epoch(e: number) { return { loss: this.batch() }; }
  *   @Batch({ measures: ['loss'] }) batch() { return Math.random(); }
  * }
  *
@@ -29,6 +29,8 @@
 import './capture/polyfill.js';
 
 export { ProvML, type ProvMLOptions, type ProvMLStats } from './tracker.js';
+export { ProvMLConfigError } from './tracker-options.js';
+export type { DescribeOptions, DomainValue } from './tracker-identity.js';
 
 export {
   Batch,
@@ -39,7 +41,11 @@ export {
   Transformation,
   Workflow,
   WorkflowRun,
+  currentExecution,
+  currentRun,
+  DEFAULT_LIMITS,
   endWorkflow,
+  isRef,
   ref,
   track,
   tracked,
@@ -50,6 +56,8 @@ export {
   type CaptureEvent,
   type CaptureMethodDecorator,
   type DataRefSummary,
+  type DescribeEvent,
+  type SummarizeLimits,
   type EventEmitterLike,
   type ExecutionInfo,
   type StageType,

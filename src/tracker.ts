@@ -3,6 +3,10 @@ import type { FileInspectorOptions } from './record/files.js';
 import type { EmbeddedStore } from './store/embedded.js';
 import type { SparqlEndpoint } from './store/endpoint.js';
 import type { HttpSparqlEndpointOptions } from './store/http.js';
+import { setSummarizeLimits, type SummarizeLimits } from './capture/summarize.js';
+import { checkInitOptions } from './tracker-options.js';
+import { dataIriOf, describeEvent, type DescribeOptions, type DomainValue } from './tracker-identity.js';
+import type { DataRefSummary, ExecutionInfo } from './capture/index.js';
 import { wire, type Pipeline } from './tracker-wiring.js';
 import { registerExitFlush, reportUnsettled } from './transport/exit-hooks.js';
 import type { JournalDurability } from './transport/journal.js';
@@ -112,6 +116,14 @@ export interface ProvMLOptions {
    * holds them, with context `{ stage: 'close', outcome: 'none' }`; nothing is thrown.
    */
   validate?: boolean;
+  /**
+   * How captured values are summarized (process-wide; the last `init` with `global: true` sets
+   * them): strings are cut at `maxString` characters (default 1024) with a `…[+N chars]` marker;
+   * objects keep `maxKeys` keys (32), arrays up to `maxItems` items (16) are listed, longer ones
+   * become a length plus a fingerprint over `maxSample` elements (4096), nesting stops at
+   * `maxDepth` (2). BigInts are recorded as their decimal string.
+   */
+  limits?: Partial<SummarizeLimits>;
 }
 
 /**
@@ -154,6 +166,9 @@ export class ProvML implements EventEmitterLike {
   readonly thread: 'worker' | 'main';
   /** Hot path: records one capture event (no I/O, never throws). Used by decorators. */
   readonly emit: (event: CaptureEvent) => void;
+  /** Base of the IRIs this tracker mints (`base` option, default `urn:provml:`). */
+  readonly base: string;
+  readonly #files: ProvMLOptions['files'];
   readonly #pipeline: Pipeline;
   readonly #previous: EventEmitterLike | undefined;
   readonly #validate: boolean;
@@ -165,7 +180,10 @@ export class ProvML implements EventEmitterLike {
   #shutdown: Promise<void> | undefined;
 
   private constructor(options: ProvMLOptions) {
+    checkInitOptions(options);
     const w = wire(options);
+    this.base = options.base ?? 'urn:provml:';
+    this.#files = options.files;
     this.#pipeline = w.pipeline;
     this.thread = w.thread;
     this.store = w.store;
@@ -182,6 +200,12 @@ export class ProvML implements EventEmitterLike {
         ? registerExitFlush({ hasPendingWork: () => p.hasPendingWork(), flush: () => p.flush(), settleSync: () => p.settleSync() }, options.shutdownTimeoutMs ?? 3000)
         : undefined;
     if (options.global ?? true) {
+      if (current !== undefined && current !== this) {
+        this.#logger.warn(
+          'provml: ProvML.init() called while another tracker is installed: the new one replaces it as the default until its shutdown(); shut the first one down first, or pass global: false for a second tracker',
+        );
+      }
+      if (options.limits) setSummarizeLimits(options.limits);
       this.#previous = setDefaultEmitter(this);
       current = this;
     }
@@ -277,6 +301,51 @@ export class ProvML implements EventEmitterLike {
     } catch (err) {
       report(err);
     }
+  }
+
+  /**
+   * The IRI an execution or a data reference is recorded under — what the queries, `lineage`,
+   * `provml inspect --run` and `provml lineage` take. For an execution (`currentRun()`,
+   * `currentExecution()`, a `track.start` handle, the run `track.workflow` passes) it is
+   * immediate. For a file it is content-derived, as the recorder mints it: the file is hashed now,
+   * so call it while the file holds the content that was recorded (after writing an output, before
+   * overwriting it). Paths and URLs are taken as `ref()` takes them.
+   *
+   * @example
+   * ```ts
+   * const dataset = ref('data/train.csv');
+   * const run = await track.workflow({ name: 'prep' }, async (run) => { await prepare(dataset); return run; });
+   * const rows = await q3(prov.store!, { dataset: await prov.iriOf(dataset) });
+   * console.log(prov.iriOf(run)); // urn:provml:execution:0190…
+   * ```
+   */
+  iriOf(execution: ExecutionInfo): string;
+  iriOf(data: DataRefSummary | string | URL): Promise<string>;
+  iriOf(x: ExecutionInfo | DataRefSummary | string | URL): string | Promise<string> {
+    if (typeof x === 'object' && x !== null && !(x instanceof URL) && typeof (x as ExecutionInfo).id === 'string' && typeof (x as ExecutionInfo).root === 'string') {
+      return `${this.base}execution:${(x as ExecutionInfo).id}`;
+    }
+    return dataIriOf(x as DataRefSummary | string | URL, this.base, this.#files);
+  }
+
+  /**
+   * Record domain facts about a file or URI — basin, field, wells, report text — into a domain
+   * graph (default `<base>graph:domain`), about the file's storage URL: the absolute,
+   * percent-encoded `file://` URL of a path (`ref()`'s rule), or the URI itself. That is the node
+   * Q1 and Q6 join domain facts on, so they hold for every version of the file. Fact names
+   * become `<vocab><name>` (default vocab `<base>domain:`) unless they are IRIs; a `URL` or `ref()`
+   * value links to that file's node; a list gives one triple per item. The facts travel with the
+   * captured events (journaled, retried, counted); a bad graph, vocab or name throws a TypeError.
+   *
+   * @example
+   * ```ts
+   * prov.describe(ref('raw/netherlands.sgy'), { basin: 'North Sea', field: 'F3', wells: ['F02-1', 'F03-4'] });
+   * const [row] = await q1(prov.store!, { model });
+   * row?.domain.basin; // 'North Sea'
+   * ```
+   */
+  describe(target: DataRefSummary | string | URL, facts: Readonly<Record<string, DomainValue>>, options: DescribeOptions = {}): void {
+    this.emit(describeEvent(target, facts, options, this.base));
   }
 
   /**

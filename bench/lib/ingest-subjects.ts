@@ -62,7 +62,7 @@ export class SyntheticTraining {
     return acc;
   }
 
-  @Epoch({ index: 0, measures: ['loss'] })
+  @Epoch({ indexArg: 0, measures: ['loss'] })
   async epoch(e: number): Promise<{ loss: number }> {
     let loss = 0;
     for (let b = 0; b < this.shape.batches; b++) {

@@ -187,12 +187,12 @@ export class TrackedLoop extends PlainLoop {
     return super.train(opts);
   }
 
-  @Epoch({ index: 0, measures: ['loss'] })
+  @Epoch({ indexArg: 0, measures: ['loss'] })
   override epoch(index: number): Promise<{ loss: number }> {
     return super.epoch(index);
   }
 
-  @Batch({ index: 0, measures: ['loss'] })
+  @Batch({ indexArg: 0, measures: ['loss'] })
   override batch(index: number): { loss: number } {
     return super.batch(index);
   }

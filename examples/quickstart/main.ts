@@ -82,7 +82,7 @@ class Training {
     return { model: model! };
   }
 
-  @Epoch({ index: 0, measures: ['loss', 'accuracy'], models: ['model'], modelHyperparameters: ['epoch'] })
+  @Epoch({ indexArg: 0, measures: ['loss', 'accuracy'], models: ['model'], modelHyperparameters: ['epoch'] })
   async epoch(epoch: number, batchSize: number, learningRate: number): Promise<{ loss: number; accuracy: number; model: DataRef; epoch: number }> {
     for (let start = 0; start < this.data.length; start += batchSize) {
       this.batch(start / batchSize, this.data.slice(start, start + batchSize), learningRate);
@@ -93,7 +93,7 @@ class Training {
     return { loss, accuracy, model: ref(file, { mediaType: 'application/json' }), epoch };
   }
 
-  @Batch({ index: 0, measures: ['loss'] })
+  @Batch({ indexArg: 0, measures: ['loss'] })
   batch(_index: number, examples: Example[], learningRate: number): { loss: number } {
     return { loss: this.model.step(examples, learningRate) };
   }

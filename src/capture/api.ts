@@ -12,7 +12,7 @@ import { getDefaultEmitter, type EventEmitterLike } from './emitter.js';
 import { begin, execute, fail, finish, implicitWorkflow, runFrame, startWorkflow } from './engine.js';
 import type { ActivityKind, AttributeSpec, Fact, StageType, ValueRole } from './events.js';
 import { IN_ROLES, OUT_ROLES, type CaptureOptions, type IterationOptions, type OutSpec, type StageOptions, type WorkflowOptions } from './options.js';
-import { compilePlan, compileWorkflow, type Plan, type WorkflowPlan } from './plan.js';
+import { CaptureConfigError, compilePlan, compileWorkflow, type Plan, type WorkflowPlan } from './plan.js';
 import { summarize } from './summarize.js';
 
 /**
@@ -176,16 +176,51 @@ function split(a: TrackOptions | (() => unknown), b: unknown): [TrackOptions | u
   return typeof a === 'function' ? [undefined, a as () => never] : [a, b as () => never];
 }
 
-function workflow<R>(name: string | (Omit<WorkflowOptions, 'run'> & { name: string }), fn: () => R): R {
-  const opts = typeof name === 'string' ? { name } : name;
-  let wp = apiWorkflows.get(opts.name);
-  if (wp === undefined) {
-    wp = compileWorkflow({ decorator: 'track.workflow', className: opts.name, method: '(workflow)' }, opts, opts.name);
-    apiWorkflows.set(opts.name, wp);
+/**
+ * The workflow plan of a `track.workflow` call. A workflow is defined by its name and experiment:
+ * runs of one name under another experiment (or persona) get their own spec, so what each run was
+ * given is what it records. Its study, task, algorithm and software belong to that definition and
+ * may not change between runs (a configuration error, naming both values).
+ */
+function workflowPlanFor(opts: Omit<WorkflowOptions, 'run'> & { name: string }): WorkflowPlan {
+  const site = { decorator: 'track.workflow', className: opts.name, method: '(workflow)' };
+  const key = `${opts.name}\u0000${opts.experiment ?? ''}\u0000${opts.persona ?? ''}`;
+  let wp = apiWorkflows.get(key);
+  if (wp !== undefined) {
+    sameDefinition(opts, wp.info, opts);
+    return wp;
   }
+  const taken = [...apiWorkflows.values()].filter((p) => p.name === opts.name);
+  wp = compileWorkflow(site, opts, taken.length === 0 ? opts.name : `${opts.name}#${taken.length + 1}`);
+  wp.name = opts.name;
+  for (const other of taken) if (other.info.experiment === wp.info.experiment) sameDefinition(opts, other.info, wp.info);
+  apiWorkflows.set(key, wp);
+  return wp;
+}
+
+function sameDefinition(opts: { name: string; experiment?: string }, before: WorkflowPlan['info'], now: Partial<Record<(typeof DEFINITION_KEYS)[number], string | undefined>>): void {
+  for (const k of DEFINITION_KEYS) {
+    if (before[k] === now[k]) continue;
+    throw new CaptureConfigError(
+      `track.workflow "${opts.name}"${opts.experiment ? ` (experiment "${opts.experiment}")` : ''}: ${k} ${show(now[k])} differs from ${show(before[k])} given to an earlier run; ` +
+        `a workflow's ${DEFINITION_KEYS.join(', ')} are part of its definition: give this run another name or experiment`,
+      opts.name,
+      '(workflow)',
+      k,
+    );
+  }
+}
+
+const DEFINITION_KEYS = ['study', 'task', 'algorithm', 'software'] as const;
+const show = (v: unknown): string => (v === undefined ? '(none)' : JSON.stringify(v));
+
+function workflow<R>(name: string | (Omit<WorkflowOptions, 'run'> & { name: string }), fn: (run: ExecutionInfo) => R): R {
+  const opts = typeof name === 'string' ? { name } : name;
+  const wp = workflowPlanFor(opts);
   const em = opts.tracker ?? getDefaultEmitter();
-  if (em.enabled === false) return fn();
-  return runFrame(startWorkflow(wp, em, als.getStore(), now()), undefined, fn, undefined, NO_ARGS) as R;
+  if (em.enabled === false) return fn(NOOP_EXECUTION);
+  const frame = startWorkflow(wp, em, als.getStore(), now());
+  return runFrame(frame, undefined, fn, undefined, [frame]) as R;
 }
 
 function iteration(kind: 'epoch' | 'batch') {
@@ -242,6 +277,9 @@ const NOOP_EXECUTION: Execution = Object.freeze({
   kind: 'batch' as const,
   spec: '',
   workflowSpec: undefined,
+  iri: '',
+  runIri: '',
+  graph: '',
   record() {},
   end() {},
   fail() {},
@@ -269,6 +307,15 @@ class Handle implements Execution {
     this.workflowSpec = frame.workflowSpec;
     this.#frame = frame;
     this.#plan = plan;
+  }
+  get iri(): string {
+    return this.#frame.iri;
+  }
+  get runIri(): string {
+    return this.#frame.runIri;
+  }
+  get graph(): string {
+    return this.#frame.graph;
   }
   /** The frame of an execution given as `parent`: a frame itself, a handle's, else `undefined`. */
   static frameOf(p: ExecutionInfo | undefined): Frame | undefined {
@@ -354,7 +401,11 @@ export function tracked<F extends (...args: any[]) => any>(kind: Exclude<Activit
  * ```
  */
 export const track = {
-  /** A workflow execution (its own root / named graph). */
+  /**
+   * A workflow execution (its own root / named graph). `fn` receives the run
+   * ({@link ExecutionInfo}: `id`, `iri`, `graph`). Options are per run: a run under another
+   * `experiment` or `persona` records that one.
+   */
   workflow,
   /** A data transformation execution. */
   transformation<R>(name: string, opts: TrackOptions | (() => R), fn?: () => R): R {

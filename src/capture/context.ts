@@ -39,6 +39,23 @@ export class Frame {
   ) {
     openFrames++;
   }
+  /** IRI of this execution in the recorded graph (computed on demand, never on the hot path). */
+  get iri(): string {
+    return executionIri(this.emitter, this.id);
+  }
+  /** IRI of its root workflow execution. */
+  get runIri(): string {
+    return executionIri(this.emitter, this.root);
+  }
+  /** The named graph its workflow execution is recorded in. */
+  get graph(): string {
+    return `${this.emitter.base ?? 'urn:provml:'}graph:${this.root}`;
+  }
+}
+
+/** `<base>execution:<id>` (the recorder's rule; see record/iri.ts). @internal */
+export function executionIri(em: EventEmitterLike | undefined, id: string): string {
+  return `${em?.base ?? 'urn:provml:'}execution:${id}`;
 }
 
 /** @internal */
@@ -91,6 +108,15 @@ export interface ExecutionInfo {
   readonly spec: string;
   /** Spec key of the enclosing workflow (the workflow's own key for a workflow execution). */
   readonly workflowSpec: string | undefined;
+  /**
+   * The execution's IRI in the recorded graph (`<base>execution:<id>`): what `q1`…`q5`, `lineage`,
+   * `provml inspect --run` and `provml lineage` take.
+   */
+  readonly iri: string;
+  /** IRI of its root workflow execution (the run). */
+  readonly runIri: string;
+  /** The named graph the run is recorded in (`<base>graph:<root id>`). */
+  readonly graph: string;
 }
 
 /**
@@ -109,4 +135,38 @@ export interface ExecutionInfo {
  */
 export function currentExecution(): ExecutionInfo | undefined {
   return als.getStore();
+}
+
+/**
+ * The workflow execution (the run) the current code belongs to, or `undefined` outside any
+ * capture. Inside `@WorkflowRun`, `track.workflow` or any execution nested in them, this names the
+ * run to give to the queries, `provml inspect --run` or `provml lineage`.
+ *
+ * @example
+ * ```ts
+ * import { Workflow, WorkflowRun, currentRun } from 'provml';
+ * @Workflow({ name: 'train' })
+ * class Training {
+ *   @WorkflowRun()
+ *   async run() {
+ *     console.log('recording as', currentRun()?.iri); // urn:provml:execution:0190…
+ *   }
+ * }
+ * ```
+ */
+export function currentRun(): ExecutionInfo | undefined {
+  const f = als.getStore();
+  if (f === undefined) return undefined;
+  if (f.id === f.root) return f;
+  const em = f.emitter;
+  return Object.freeze({
+    id: f.root,
+    root: f.root,
+    kind: 'workflow' as const,
+    spec: f.workflowSpec ?? '',
+    workflowSpec: f.workflowSpec,
+    iri: executionIri(em, f.root),
+    runIri: executionIri(em, f.root),
+    graph: f.graph,
+  });
 }

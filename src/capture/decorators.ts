@@ -262,7 +262,7 @@ export function LearningStage(opts: StageOptions): CaptureMethodDecorator {
  * ```ts
  * import { Epoch, ref } from 'provml';
  * class Trainer {
- *   @Epoch({ index: 0, measures: ['loss'], models: ['model'], modelHyperparameters: ['epoch'] })
+ *   @Epoch({ indexArg: 0, measures: ['loss'], models: ['model'], modelHyperparameters: ['epoch'] })
  *   epoch(epoch: number) { return { loss: 0.5, model: ref(`out/model-${epoch}.json`), epoch }; }
  * }
  * ```

@@ -25,6 +25,8 @@ export interface EventEmitterLike {
   emit(e: CaptureEvent): void;
   /** `false` disables capture for this emitter (checked on every call). Absent means enabled. */
   readonly enabled?: boolean;
+  /** Base of the IRIs this emitter's events are recorded under (default `urn:provml:`); names executions in {@link ExecutionInfo.iri}. */
+  readonly base?: string;
 }
 
 /**
@@ -33,7 +35,7 @@ export interface EventEmitterLike {
  *
  * @example
  * ```ts
- * import { noopEmitter, setDefaultEmitter } from 'provml';
+ * import { noopEmitter, setDefaultEmitter } from './emitter.js'; // internal: integrations inside provml
  * setDefaultEmitter(noopEmitter); // stop capturing
  * ```
  */
@@ -51,7 +53,7 @@ let current: EventEmitterLike = noopEmitter;
  *
  * @example
  * ```ts
- * import { setDefaultEmitter } from 'provml';
+ * import { setDefaultEmitter } from './emitter.js'; // internal
  * const events: unknown[] = [];
  * const previous = setDefaultEmitter({ emit: (e) => void events.push(e) });
  * // ... run decorated code ...
@@ -69,7 +71,7 @@ export function setDefaultEmitter(e: EventEmitterLike | undefined): EventEmitter
  *
  * @example
  * ```ts
- * import { getDefaultEmitter, noopEmitter } from 'provml';
+ * import { getDefaultEmitter, noopEmitter } from './emitter.js'; // internal
  * const capturing = getDefaultEmitter() !== noopEmitter;
  * ```
  */

@@ -11,7 +11,7 @@ import { als, closeFrame, Frame } from './context.js';
 import { getDefaultEmitter, safeEmit, type EventEmitterLike } from './emitter.js';
 import type { Fact, SpecEvent } from './events.js';
 import { uuidv7 } from './ids.js';
-import type { InGetter, Plan, SpecState, WorkflowPlan } from './plan.js';
+import { checkArgs, type InGetter, type Plan, type SpecState, type WorkflowPlan } from './plan.js';
 import { isRef } from './ref.js';
 import { errorInfo, summarize } from './summarize.js';
 
@@ -225,6 +225,7 @@ export function begin(
   indexOverride?: number,
   startFacts?: Fact[],
 ): Frame {
+  if (!plan.argsChecked && startFacts === undefined) checkArgs(plan, args);
   if (plan.isRun) return startWorkflow(plan.workflow!, em, parent, at, startFacts ?? collectIns(plan, args));
   const p = parent!;
   let index: number | undefined = indexOverride;

@@ -213,11 +213,36 @@ export interface EndEvent {
 }
 
 /**
- * Any capture event.
+ * Domain facts about a data reference (`prov.describe`): basin, field, wells… of a survey file,
+ * recorded about the file's storage URL in a domain graph, apart from the provenance graphs.
  *
  * @example
  * ```ts
- * const isEnd = (e: CaptureEvent): e is EndEvent => e.t === 'end';
+ * import { ref, type DescribeEvent } from 'provml';
+ * const e: DescribeEvent = { t: 'describe', at: Date.now(), target: ref('netherlands.sgy'), facts: [{ role: 'attribute', name: 'basin', value: 'North Sea' }] };
  * ```
  */
-export type CaptureEvent = SpecEvent | StartEvent | EndEvent;
+export interface DescribeEvent {
+  t: 'describe';
+  at: number;
+  /** The file or URI the facts are about; recorded as the subject `<storage URL>`. */
+  target: DataRefSummary;
+  /** Named graph of the facts (default `<base>graph:domain`). */
+  graph?: string;
+  /** Namespace of fact names that are not absolute IRIs (default `<base>domain:`). */
+  vocab?: string;
+  /** The facts; a data reference as value links to that file's storage URL. */
+  facts: Fact[];
+}
+
+/**
+ * Every event capture emits: a spec (once per declaration), a start and an end per execution, and
+ * domain facts (`prov.describe`).
+ *
+ * @example
+ * ```ts
+ * import type { CaptureEvent } from 'provml';
+ * const kinds = (events: CaptureEvent[]) => events.map((e) => e.t); // 'spec' | 'start' | 'end' | 'describe'
+ * ```
+ */
+export type CaptureEvent = SpecEvent | StartEvent | EndEvent | DescribeEvent;

@@ -11,6 +11,7 @@ export type {
   AttributeSpec,
   CaptureEvent,
   DataRefSummary,
+  DescribeEvent,
   EndEvent,
   Fact,
   SpecEvent,
@@ -22,7 +23,7 @@ export type {
 export { getDefaultEmitter, noopEmitter, setDefaultEmitter, type EventEmitterLike } from './emitter.js';
 export { now } from './clock.js';
 export { uuidv7, uuidv7Time } from './ids.js';
-export { currentExecution, type ExecutionInfo } from './context.js';
+export { currentExecution, currentRun, type ExecutionInfo } from './context.js';
 export { DEFAULT_LIMITS, summarize, type SummarizeLimits } from './summarize.js';
 export { isRef, ref, type RefOptions } from './ref.js';
 export type { ArgRef, ArgSpec, CaptureOptions, IterationOptions, OutSpec, StageOptions, WorkflowOptions } from './options.js';

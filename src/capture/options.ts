@@ -130,16 +130,18 @@ export interface StageOptions extends CaptureOptions {
  * @example
  * ```ts
  * import { Epoch, type IterationOptions } from 'provml';
- * const o: IterationOptions = { index: 0, measures: ['loss'] };
+ * const o: IterationOptions = { indexArg: 0, measures: ['loss'] };
  * class T { @Epoch(o) epoch(i: number) { return { loss: 1 / (i + 1) }; } }
  * ```
  */
 export interface IterationOptions extends CaptureOptions {
   /**
-   * Where the epoch/batch number comes from (an {@link ArgRef} to a number). Without it, or when
-   * the value is not a number, an automatic counter per parent execution is used (0, 1, 2…).
+   * Which argument holds the epoch/batch number (an {@link ArgRef} to a number: `indexArg: 0`
+   * for `epoch(e: number)`). Without it, or when the value is not a number, an automatic counter
+   * per parent execution is used (0, 1, 2…). (In `track.epoch` / `track.start`, `index` is the
+   * number itself.)
    */
-  index?: ArgRef;
+  indexArg?: ArgRef;
 }
 
 /**

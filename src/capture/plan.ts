@@ -98,6 +98,8 @@ export interface Plan extends SpecState {
   paramTypes: string[] | undefined;
   /** The class that declares the method, once known. */
   owner: object | undefined;
+  /** `true` once the arguments of a first call were checked against the spec (see `checkArgs`). */
+  argsChecked: boolean;
   /** The installed wrapper function (to find the declaring class from `this`). */
   wrapper: unknown;
 }
@@ -112,15 +114,21 @@ export interface Site {
 }
 
 function siteText(s: Site): string {
-  const cls = s.className ?? `<class at ${callerLocation()}>`;
-  return `@${s.decorator} on ${cls}#${s.method}`;
+  // TC39 method decorators run before their class exists: no class name, so say where it is.
+  if (s.className === undefined) return `@${s.decorator} on <class at ${callerLocation()}>#${s.method}`;
+  return `@${s.decorator} on ${s.className}#${s.method}`;
 }
 
 /** First stack frame outside provml's capture sources (best effort). */
 function callerLocation(): string {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 50;
   const stack = new Error().stack?.split('\n').slice(1) ?? [];
+  Error.stackTraceLimit = limit;
   for (const line of stack) {
     if (/[\\/]capture[\\/][a-z]+\.(ts|js)|node:internal|[\\/]dist[\\/]|node_modules/.test(line)) continue;
+    // Decorator helpers that compilers inject at the top of the user's file (esbuild, tsc, Babel).
+    if (/\bat (?:Array\.forEach|__decorateElement|__esDecorate|__decorate|__runInitializers|_applyDecs\w*|applyDecs\w*)\b/.test(line)) continue;
     const m = /\(?([^()\s]+:\d+:\d+)\)?\s*$/.exec(line);
     if (m) return m[1]!;
   }
@@ -221,7 +229,10 @@ export function compilePlan(
   if (typeof o !== 'object' || o === null) throw configError(site, 'options', `must be an object, got ${show(o)}`);
   const allowed = new Set(isRun ? ['tracker'] : COMMON);
   if (kind === 'stage') allowed.add('stage');
-  if (kind === 'epoch' || kind === 'batch') allowed.add('index');
+  if (kind === 'epoch' || kind === 'batch') allowed.add('indexArg');
+  if (o.index !== undefined && !isRun) {
+    throw configError(site, 'index', `is now indexArg: it names the argument holding the ${kind === 'batch' ? 'batch' : 'epoch'} number (e.g. indexArg: 0); only track.epoch/track.start take index, the number itself`);
+  }
   for (const k of Object.keys(o)) {
     if (!allowed.has(k)) throw configError(site, show(k), `is not an option of @${site.decorator} (allowed: ${[...allowed].join(', ')})`);
   }
@@ -255,9 +266,9 @@ export function compilePlan(
     attributes.push({ role: g.role, name: g.name, direction: dir });
   }
   let index: InGetter | undefined;
-  if (o.index !== undefined) {
-    const c = compileArgRef(site, 'index', o.index, optionsArg);
-    index = { role: 'attribute', name: 'index', arg: c.arg, path: c.path };
+  if (o.indexArg !== undefined) {
+    const c = compileArgRef(site, 'indexArg', o.indexArg, optionsArg);
+    index = { role: 'attribute', name: 'indexArg', arg: c.arg, path: c.path };
   }
   const method = site.method;
   return {
@@ -283,7 +294,42 @@ export function compilePlan(
     wrapper: undefined,
     sent: new WeakSet(),
     gen: 0,
+    argsChecked: false,
   };
+}
+
+/**
+ * At a plan's first call, warn once (never throw) about argument references that read nothing:
+ * `inputs: '$9.x'` on a call with two arguments, `indexArg: 'x'` on a number, an `indexArg` that
+ * is not a number. Specs are checked at decoration time; which arguments a call passes is known
+ * only now. @internal
+ */
+export function checkArgs(plan: Plan, args: ArrayLike<unknown>): void {
+  plan.argsChecked = true;
+  const problems: string[] = [];
+  const getters = plan.index ? [...plan.ins, plan.index] : plan.ins;
+  for (const g of getters) {
+    const what = g === plan.index ? 'indexArg' : `${g.role} "${g.name}"`;
+    const ref = `$${g.arg}${g.path ? `.${g.path.join('.')}` : ''}`;
+    if (g.arg >= args.length) {
+      problems.push(`${what} reads ${ref}, but the call passed ${args.length} argument(s)`);
+      continue;
+    }
+    let v: unknown = args[g.arg];
+    for (const key of g.path ?? []) {
+      if (v === null || (typeof v !== 'object' && typeof v !== 'function')) {
+        problems.push(`${what} reads ${ref}, but ${v === null ? 'null' : `a ${typeof v}`} has no key "${key}"`);
+        v = undefined;
+        break;
+      }
+      v = (v as Record<string, unknown>)[key];
+    }
+    if (g === plan.index && v !== undefined && (typeof v !== 'number' || !Number.isInteger(v))) problems.push(`indexArg ${ref} is ${typeof v === 'string' ? JSON.stringify(v) : typeof v}, not an integer: the automatic counter is used`);
+  }
+  if (problems.length > 0) {
+    const site = plan.className !== undefined ? `${plan.className}#${plan.method}` : plan.method;
+    process.emitWarning(`provml: @${plan.decorator} on ${site}: ${problems.join('; ')} (nothing is recorded for them; this is said once)`, 'ProvmlWarning');
+  }
 }
 
 /** Validate `@Workflow` options into a workflow plan. @internal */

@@ -48,11 +48,30 @@ export interface RefOptions {
  * ```
  */
 export function ref(pathOrUri: string | URL, opts?: RefOptions): DataRefSummary {
+  if ((typeof pathOrUri !== 'string' || pathOrUri === '') && !(pathOrUri instanceof URL)) return badRef(pathOrUri);
   const s = String(pathOrUri);
   const uri = SCHEME.test(s) && !WINDOWS_DRIVE.test(s) ? s : resolve(s);
   const r: DataRefSummary = { $: 'ref', uri };
   if (opts?.mediaType !== undefined) r.mediaType = opts.mediaType;
   if (opts?.version !== undefined) r.version = opts.version;
+  Object.defineProperty(r, REF, { value: true });
+  return Object.freeze(r);
+}
+
+const warned = new Set<string>();
+
+/**
+ * `ref(undefined)`, `ref('')`, `ref(42)`: never a path under the working directory. Recorded as
+ * `urn:provml:unknown-ref:<what was given>` so the execution still shows a reference was passed,
+ * with one warning per kind of bad value.
+ */
+function badRef(v: unknown): DataRefSummary {
+  const given = v === '' ? 'empty' : typeof v === 'object' && v !== null ? 'object' : String(v);
+  if (!warned.has(given)) {
+    warned.add(given);
+    process.emitWarning(`provml: ref() needs a path or URL, got ${v === '' ? 'an empty string' : given}; recorded as urn:provml:unknown-ref:${encodeURIComponent(given)}`, 'ProvmlWarning');
+  }
+  const r: DataRefSummary = { $: 'ref', uri: `urn:provml:unknown-ref:${encodeURIComponent(given)}` };
   Object.defineProperty(r, REF, { value: true });
   return Object.freeze(r);
 }

@@ -13,13 +13,13 @@ import type { DataRefSummary, ValueSummary } from './events.js';
 import { isBrandedRef } from './ref.js';
 
 /**
- * Bounds used by {@link summarize}.
+ * Bounds of how captured values are summarized (`ProvML.init({ limits })`).
  *
  * @example
  * ```ts
- * import { summarize, type SummarizeLimits } from 'provml';
- * const limits: SummarizeLimits = { ...DEFAULT_LIMITS, maxString: 64 };
- * summarize('x'.repeat(100), limits);
+ * import { DEFAULT_LIMITS, ProvML, type SummarizeLimits } from 'provml';
+ * const limits: SummarizeLimits = { ...DEFAULT_LIMITS, maxString: 4096 };
+ * ProvML.init({ limits }); // strings up to 4096 characters are recorded whole
  * ```
  */
 export interface SummarizeLimits {
@@ -52,6 +52,17 @@ export const DEFAULT_LIMITS: Readonly<SummarizeLimits> = Object.freeze({
   maxSample: 4096,
 });
 
+let active: Readonly<SummarizeLimits> = DEFAULT_LIMITS;
+
+/**
+ * Set the limits every capture uses from now on (`ProvML.init({ limits })`); missing fields keep
+ * their defaults. Process-wide, like the default tracker.
+ * @internal
+ */
+export function setSummarizeLimits(limits: Partial<SummarizeLimits>): void {
+  active = Object.freeze({ ...DEFAULT_LIMITS, ...limits });
+}
+
 /**
  * Summarize any value; never throws.
  *
@@ -69,13 +80,13 @@ export const DEFAULT_LIMITS: Readonly<SummarizeLimits> = Object.freeze({
  *
  * @example
  * ```ts
- * import { summarize } from 'provml';
+ * import { summarize } from './summarize.js'; // internal
  * summarize({ lr: 0.01, layers: [64, 32] });
  * // { $: 'object', fields: { lr: 0.01, layers: { $: 'array', length: 2, items: [64, 32] } } }
  * summarize(new Float32Array(1e6)); // { $: 'array', length: 1000000, hash: 'fnv1a32:…' }
  * ```
  */
-export function summarize(value: unknown, limits: Readonly<SummarizeLimits> = DEFAULT_LIMITS): ValueSummary {
+export function summarize(value: unknown, limits: Readonly<SummarizeLimits> = active): ValueSummary {
   try {
     return summ(value, limits, 0, undefined);
   } catch (err) {

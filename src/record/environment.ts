@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { arch, cpus, hostname, platform, release } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import { storageUrlOf } from './files.js';
 
 /**
  * Code and environment capture (Pegasus-style reproducibility facts), gathered once per process in
@@ -19,10 +21,11 @@ export interface EnvironmentFacts {
 
 /** The code an execution ran. */
 export interface SourceFacts {
-  /** `file:` URL of the entry script. */
+  /** Absolute, percent-encoded `file:` URL of the entry script. */
   storageUrl: string;
   checksum?: string;
   commit?: string;
+  /** The `origin` remote: a URL as configured (credentials removed), a local path as its `file:` URL. */
   repository?: string;
 }
 
@@ -41,7 +44,7 @@ export async function describeEnvironment(cwd = process.cwd()): Promise<Environm
 export async function describeSource(script = process.argv[1]): Promise<SourceFacts | undefined> {
   if (!script) return undefined;
   const path = resolve(script);
-  const facts: SourceFacts = { storageUrl: `file://${path.startsWith('/') ? '' : '/'}${path.split('\\').join('/')}` };
+  const facts: SourceFacts = { storageUrl: storageUrlOf(path) };
   try {
     facts.checksum = createHash('sha256').update(await readFile(path)).digest('hex');
   } catch {
@@ -87,7 +90,7 @@ async function gitFacts(start: string): Promise<{ commit?: string; repository?: 
       } else if (/^[0-9a-f]{40,64}$/.test(head)) {
         out.commit = head;
       }
-      const repository = await originUrl(gitDir);
+      const repository = await originUrl(gitDir, dir);
       if (repository) out.repository = repository;
       return out;
     } catch {
@@ -113,14 +116,44 @@ async function readRef(gitDir: string, ref: string): Promise<string | undefined>
   }
 }
 
-async function originUrl(gitDir: string): Promise<string | undefined> {
+async function originUrl(gitDir: string, worktree: string): Promise<string | undefined> {
   try {
     const config = await readFile(join(gitDir, 'config'), 'utf8');
-    const m = /\[remote "origin"\][^[]*?url\s*=\s*(\S+)/.exec(config);
-    const url = m?.[1];
+    const m = /\[remote "origin"\][^[]*?\n[ \t]*url[ \t]*=[ \t]*([^\r\n]*)/.exec(config);
+    const url = m?.[1] === undefined ? undefined : configValue(m[1]);
     // Never record credentials embedded in a remote URL.
-    return url?.replace(/\/\/[^/@]+@/, '//');
+    return url === undefined ? undefined : repositoryUrl(url.replace(/\/\/[^/@]+@/, '//'), worktree);
   } catch {
     return undefined;
   }
+}
+
+/** A git config value: `"quoted"` (with `\\` escapes), or bare up to a `#`/`;` comment, trimmed. */
+function configValue(raw: string): string | undefined {
+  const v = raw.trim();
+  const quoted = /^"((?:[^"\\]|\\.)*)"/.exec(v);
+  const out = quoted ? quoted[1]!.replace(/\\(.)/g, '$1') : v.replace(/\s+[#;].*$/, '').trim();
+  return out === '' ? undefined : out;
+}
+
+/**
+ * A git remote as recorded in `provml:codeRepository`: URLs (`https:`, `ssh:`, `file:`…) and
+ * git's scp-like `[user@]host:path` stay as they are (a `file:` URL normalised); a local path —
+ * relative ones resolved against the work tree — becomes its absolute, percent-encoded `file://`
+ * URL, as for data references.
+ *
+ * @example
+ * ```ts
+ * repositoryUrl('https://github.com/o/r.git', '/src/app'); // 'https://github.com/o/r.git'
+ * repositoryUrl('git@github.com:o/r.git', '/src/app');     // 'git@github.com:o/r.git'
+ * repositoryUrl('../mirror repo', '/src/app');             // 'file:///src/mirror%20repo'
+ * ```
+ */
+export function repositoryUrl(remote: string, worktree: string): string {
+  if (remote.startsWith('file:')) return storageUrlOf(remote);
+  if (/^[a-zA-Z][a-zA-Z0-9+.-]+:\/\//.test(remote)) return remote;
+  const colon = remote.indexOf(':');
+  const slash = remote.search(/[/\\]/);
+  if (colon > 1 && (slash === -1 || colon < slash)) return remote; // scp-like host:path (C:\… is a drive letter)
+  return pathToFileURL(resolve(worktree, remote)).href;
 }

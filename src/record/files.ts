@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { extname, isAbsolute } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /**
@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
  * hot path, and cached by (path, size, mtime) so a dataset referenced by every epoch is hashed once.
  */
 export interface FileFacts {
-  /** Storage URL: `file:` URL for local paths, the URI itself otherwise. */
+  /** Storage URL: {@link storageUrlOf} the reference (`file:` URL for local paths, the URI itself otherwise). */
   storageUrl: string;
   checksum?: string;
   checksumAlgorithm?: string;
@@ -75,7 +75,7 @@ export class FileInspector {
   async inspect(uri: string, mediaTypeHint?: string): Promise<FileFacts> {
     const path = toLocalPath(uri);
     if (path === undefined) return { storageUrl: uri, ...(mediaTypeHint ? { mediaType: mediaTypeHint } : {}) };
-    const storageUrl = pathToFileURL(path).href;
+    const storageUrl = fileUrl(path);
     let info;
     try {
       info = await stat(path);
@@ -110,9 +110,53 @@ function mediaTypeOf(path: string, hint?: string): { mediaType?: string } {
   return mediaType ? { mediaType } : {};
 }
 
-/** A local path for `file:` URLs and plain paths; undefined for other URI schemes. */
+/**
+ * The storage URL recorded for a data reference (and a script path): a local path — relative
+ * ones resolved against the working directory — or a `file:` URL becomes its absolute,
+ * percent-encoded `file://` URL (`pathToFileURL`); any other URI (`https:`, `s3:`…) is kept as
+ * given. Recording with and without file inspection (`files: false`) gives the same URL.
+ *
+ * @example
+ * ```ts
+ * storageUrlOf('/data/my set.csv');          // 'file:///data/my%20set.csv'
+ * storageUrlOf('data/x.csv');                // 'file:///<cwd>/data/x.csv'
+ * storageUrlOf('s3://bucket/x.csv');         // 's3://bucket/x.csv'
+ * ```
+ */
+export function storageUrlOf(uri: string): string {
+  const path = toLocalPath(uri);
+  return path === undefined ? uri : fileUrl(path);
+}
+
+/**
+ * `pathToFileURL(path).href`, memoised for absolute paths (data references repeat on every batch
+ * and epoch; a relative path depends on the working directory, which may change).
+ */
+const fileUrls = new Map<string, string>();
+function fileUrl(path: string): string {
+  let url = fileUrls.get(path);
+  if (url === undefined) {
+    url = pathToFileURL(path).href;
+    if (isAbsolute(path)) {
+      if (fileUrls.size >= 10_000) fileUrls.clear();
+      fileUrls.set(path, url);
+    }
+  }
+  return url;
+}
+
+/**
+ * A local path for `file:` URLs and plain paths; undefined for other URI schemes, and for a
+ * `file:` URL that names no local path (`file://otherhost/x`), which is then kept as given.
+ */
 function toLocalPath(uri: string): string | undefined {
-  if (uri.startsWith('file:')) return fileURLToPath(uri);
+  if (uri.startsWith('file:')) {
+    try {
+      return fileURLToPath(uri);
+    } catch {
+      return undefined;
+    }
+  }
   if (/^[a-zA-Z][a-zA-Z0-9+.-]+:/.test(uri)) return undefined; // s3:, https:, mongodb:… (not a drive letter)
   return uri;
 }

@@ -35,8 +35,12 @@ export class IriMinter {
     return `${this.base}execution:${id}`;
   }
 
-  workflow(name: string): string {
-    return `${this.base}workflow:${seg(name)}`;
+  /**
+   * A workflow is defined by its name and, when it has one, the experiment it is defined for: the
+   * same code run for two experiments is two workflow nodes, each `provml:inExperiment` its own.
+   */
+  workflow(name: string, experiment?: string): string {
+    return experiment ? `${this.base}workflow:${seg(name)}:experiment:${seg(experiment)}` : `${this.base}workflow:${seg(name)}`;
   }
 
   /** A data transformation / stage / iteration specification of a workflow. */

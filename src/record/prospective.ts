@@ -95,7 +95,7 @@ export class ProspectiveWriter {
     let out = this.planIris.get(key);
     if (out === undefined) {
       const spec = this.specs.get(key);
-      out = spec?.kind === 'workflow' ? this.mint.workflow(spec.name) : this.mint.plan(this.workflowName(key), spec?.name ?? key);
+      out = spec?.kind === 'workflow' ? this.mint.workflow(spec.name, spec.experiment) : this.mint.plan(this.workflowName(key), spec?.name ?? key);
       this.planIris.set(key, out);
     }
     return out;

@@ -1,7 +1,7 @@
 import type { ActivityKind, CaptureEvent, EndEvent, Fact, StartEvent } from '../capture/events.js';
 import { PROV, PROVML, RDF } from '../generated/vocab.js';
 import { describeEnvironment, describeSource, type EnvironmentFacts, type SourceFacts } from './environment.js';
-import { FileInspector, type FileFacts, type FileInspectorOptions } from './files.js';
+import { FileInspector, storageUrlOf, type FileFacts, type FileInspectorOptions } from './files.js';
 import { IriMinter } from './iri.js';
 import { ProspectiveWriter } from './prospective.js';
 import { anyURI, dateTime, double, integer, iri, NQuadsOut, str, type NTerm } from './terms.js';
@@ -45,7 +45,10 @@ export interface RecordedBatch {
 export interface RecorderOptions {
   /** Base of minted IRIs. Default `urn:provml:`. */
   base?: string;
-  /** File facts for data references (checksum, size, media type); `false` records the URI only. */
+  /**
+   * File facts for data references (checksum, size, media type); `false` records the storage URL
+   * only (the same `file://` URL as with inspection, see `storageUrlOf`).
+   */
   files?: FileInspectorOptions | false;
   /** Record runtime, OS, host and package versions, and the entry script. Default true. */
   environment?: boolean;
@@ -182,7 +185,7 @@ export class Recorder {
     if (refs.size === 0) return facts;
     await Promise.all(
       [...refs].map(async ([uri, mediaType]) => {
-        facts.set(uri, this.files ? await this.files.inspect(uri, mediaType) : { storageUrl: uri, ...(mediaType ? { mediaType } : {}) });
+        facts.set(uri, this.files ? await this.files.inspect(uri, mediaType) : { storageUrl: storageUrlOf(uri), ...(mediaType ? { mediaType } : {}) });
       }),
     );
     return facts;

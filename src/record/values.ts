@@ -1,6 +1,6 @@
 import type { ActivityKind, DataRefSummary, Fact, ValueRole, ValueSummary } from '../capture/events.js';
 import { MLS, PROV, PROVML, RDF } from '../generated/vocab.js';
-import type { FileFacts } from './files.js';
+import { storageUrlOf, type FileFacts } from './files.js';
 import type { IriMinter } from './iri.js';
 import type { ProspectiveWriter } from './prospective.js';
 import { anyURI, dateLiteral, iri, long, str, valueLiteral, type NQuadsOut, type NTerm } from './terms.js';
@@ -113,7 +113,7 @@ function writeScalar(ctx: FactContext, f: Fact, out: NQuadsOut): NTerm {
 
 function writeData(ctx: FactContext, role: ValueRole, ref: DataRefSummary, out: NQuadsOut): NTerm {
   const { g, exec } = ctx;
-  const facts = ctx.files.get(ref.uri) ?? { storageUrl: ref.uri };
+  const facts = ctx.files.get(ref.uri) ?? { storageUrl: storageUrlOf(ref.uri) };
   const nodeIri = ctx.mint.data(facts.storageUrl, facts.checksum);
   const node = iri(nodeIri);
   const cls =

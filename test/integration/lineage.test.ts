@@ -57,7 +57,7 @@ class Training {
     for (let e = 0; e < opts.epochs; e++) await this.epoch(e);
   }
 
-  @Epoch({ index: 0, measures: ['loss'], models: ['model'] })
+  @Epoch({ indexArg: 0, measures: ['loss'], models: ['model'] })
   async epoch(epoch: number): Promise<{ loss: number; model: DataRef }> {
     let loss = 0;
     for (let b = 0; b < 2; b++) loss += this.batch(b, epoch).loss;
@@ -66,7 +66,7 @@ class Training {
     return { loss, model: ref(file, { mediaType: 'application/json' }) };
   }
 
-  @Batch({ index: 0, measures: ['loss'] })
+  @Batch({ indexArg: 0, measures: ['loss'] })
   batch(b: number, epoch: number): { loss: number } {
     return { loss: 1 / (2 + epoch + b) };
   }

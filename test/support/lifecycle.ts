@@ -145,7 +145,7 @@ export class Training {
     }
   }
 
-  @Epoch({ index: 0, measures: ['loss', 'accuracy'], models: ['model'], modelHyperparameters: ['epoch'] })
+  @Epoch({ indexArg: 0, measures: ['loss', 'accuracy'], models: ['model'], modelHyperparameters: ['epoch'] })
   async epoch(epoch: number): Promise<{ loss: number; accuracy: number; model: DataRef; epoch: number }> {
     for (let b = 0; b < BATCHES; b++) {
       await new Promise((r) => setTimeout(r, 1 + ((epoch + b) % 3)));
@@ -156,7 +156,7 @@ export class Training {
     return { loss: epochLoss(this.name, epoch), accuracy: epochAccuracy(this.name, epoch), model: ref(path, { mediaType: 'application/json' }), epoch };
   }
 
-  @Batch({ index: 0, measures: ['loss'] })
+  @Batch({ indexArg: 0, measures: ['loss'] })
   batch(b: number, epoch: number): { loss: number } {
     return { loss: batchLoss(this.name, epoch, b) };
   }

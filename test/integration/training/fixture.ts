@@ -45,7 +45,7 @@ export class SeismicTraining {
     return { model };
   }
 
-  @Epoch({ index: 0, measures: ['loss'], models: ['model'], modelHyperparameters: ['epoch'] })
+  @Epoch({ indexArg: 0, measures: ['loss'], models: ['model'], modelHyperparameters: ['epoch'] })
   async epoch(epoch: number, lr: number): Promise<{ loss: number; model: DataRef; epoch: number }> {
     let sum = 0;
     for (let b = 0; b < 5; b++) {
@@ -58,7 +58,7 @@ export class SeismicTraining {
     return { loss: sum / 5, model: ref(path, { mediaType: 'application/json' }), epoch };
   }
 
-  @Batch({ index: 1, measures: ['loss'] })
+  @Batch({ indexArg: 1, measures: ['loss'] })
   batch(epoch: number, b: number, lr: number): number {
     const loss = 1 / (1 + epoch * 5 + b) + lr;
     this.losses.push(loss);

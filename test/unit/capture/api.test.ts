@@ -23,7 +23,7 @@ function structure(events: CaptureEvent[]): string[] {
     } else if (e.t === 'start') {
       kinds.set(e.id, e.kind);
       out.push(`start ${e.kind} in ${e.parent ? kinds.get(e.parent) : '-'} #${e.index ?? ''} ${JSON.stringify(e.facts ?? [])}`);
-    } else {
+    } else if (e.t === 'end') {
       out.push(`end ${e.kind} ${JSON.stringify(e.facts ?? [])} ${e.error ? 'error' : ''}`);
     }
   }
@@ -138,7 +138,7 @@ describe('track API', () => {
       { role: 'parameter', name: 'threshold', value: 2 },
       { role: 'input', name: 'src', value: 'a' },
     ]);
-    expect(() => tracked('batch', { measures: {} as never, index: -1 }, () => 1)).toThrow(CaptureConfigError);
+    expect(() => tracked('batch', { measures: {} as never, indexArg: -1 }, () => 1)).toThrow(CaptureConfigError);
   });
 
   test('nothing emitted with the no-op emitter', async () => {

@@ -287,9 +287,9 @@ export function registerCaptureSuite(flavour: 'legacy' | 'tc39', fx: typeof Fixt
           return Bad;
         }, /#run: params\.t must be a non-negative integer/],
         ['bad arg ref', () => {
-          class Bad { @Epoch({ index: '$x' }) ep() {} }
+          class Bad { @Epoch({ indexArg: '$x' }) ep() {} }
           return Bad;
-        }, /#ep: index has an invalid argument reference "\$x"/],
+        }, /#ep: indexArg has an invalid argument reference "\$x"/],
         ['empty path segment', () => {
           class Bad { @Transformation({ inputs: ['a..b'] }) run() {} }
           return Bad;
@@ -318,8 +318,16 @@ export function registerCaptureSuite(flavour: 'legacy' | 'tc39', fx: typeof Fixt
           expect(err).toBeInstanceOf(CaptureConfigError);
           expect((err as Error).message).toMatch(msg);
           expect((err as Error).message).toContain(cls);
+          // TC39: no class name yet, so the location must be the user's decorator line, not a compiler helper's.
+          if (flavour !== 'legacy') expect((err as Error).message).toMatch(/<class at [^>]*capture\.suite\.ts:\d+:\d+>/);
         });
       }
+      test('index on a decorator is refused with the new name (indexArg)', () => {
+        expect(() => {
+          class Bad { @Epoch({ index: 0 } as never) ep(_e: number) {} }
+          return Bad;
+        }).toThrow(/index is now indexArg: it names the argument holding the epoch number/);
+      });
       test('@Workflow run naming a missing method', () => {
         expect(() => {
           @Workflow({ run: 'nope' })

@@ -55,7 +55,7 @@ export class Trainer {
     return { model };
   }
 
-  @Epoch({ index: 0, measures: ['loss'], models: ['model'], modelHyperparameters: ['epoch'] })
+  @Epoch({ indexArg: 0, measures: ['loss'], models: ['model'], modelHyperparameters: ['epoch'] })
   async epoch(epoch: number, lr: number): Promise<{ loss: number; model: DataRefSummary; epoch: number }> {
     let loss = 0;
     for (let b = 0; b < this.batchesPerEpoch; b++) {
@@ -74,7 +74,7 @@ export class Trainer {
   }
 
   /** Async batch whose index comes from an options-object key. */
-  @Batch({ index: 'i', measures: { loss: 'metrics.loss' } })
+  @Batch({ indexArg: 'i', measures: { loss: 'metrics.loss' } })
   async asyncBatch(opts: { i: number }): Promise<{ metrics: { loss: number } }> {
     await tick();
     return { metrics: { loss: opts.i / 10 } };

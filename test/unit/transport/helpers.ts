@@ -18,6 +18,7 @@ export function fakeQuads(events: readonly CaptureEvent[]): Quad[] {
       out.push(quad(n(`urn:provml:spec:${e.spec}`), n(`${P}kind`), literal(e.kind), n('urn:provml:run:spec')));
       continue;
     }
+    if (e.t === 'describe') continue;
     const g = n(`urn:provml:run:${e.root}`);
     const s = n(`urn:provml:exec:${e.id}`);
     out.push(quad(s, n(`${P}${e.t}`), literal(String(e.at)), g));
