@@ -92,6 +92,29 @@ describe('handles: the run, executions and data by IRI', () => {
   });
 });
 
+describe('the README per-epoch model pattern with track', () => {
+  test('each epoch records its model and the epoch it was produced at', async () => {
+    prov = ProvML.init({ ...quiet, files: false });
+    await track.workflow({ name: 'per-epoch' }, () =>
+      track.stage('training', { hyperparameters: { lr: 0.1 }, models: ['model'] }, async () => {
+        let model;
+        for (const [e] of track.loop('epoch', 3, { measures: ['loss'] })) {
+          track.measure('loss', 1 / (e + 1));
+          model = ref(join(dir, `m${e}.json`));
+          expect(track.record('model', 'model', model)).toBe(true);
+          track.record('modelHyperparameter', 'epoch', e);
+        }
+        return { model };
+      }),
+    );
+    const rows = await select(`SELECT ?url ?epoch ?loss WHERE {
+      ?exec a provml:EpochExecution . ?d prov:wasGeneratedBy ?exec ; provml:storageUrl ?url .
+      ?h provml:characterizes ?d ; a provml:ModelHyperParameterValue ; <http://www.w3.org/ns/mls#hasValue> ?epoch .
+      ?ev provml:evaluatesModel ?d ; <http://www.w3.org/ns/mls#hasValue> ?loss } ORDER BY ?epoch`);
+    expect(rows.map((r) => [r.url.replace(/.*\//, ''), r.epoch])).toEqual([['m0.json', '0'], ['m1.json', '1'], ['m2.json', '2']]);
+  });
+});
+
 describe('per-run workflow options', () => {
   test('a run under another experiment records that experiment', async () => {
     prov = ProvML.init({ ...quiet });
