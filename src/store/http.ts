@@ -297,7 +297,7 @@ export class HttpSparqlEndpoint implements SparqlEndpoint {
     try {
       return new Parser({ format }).parse(text);
     } catch (err) {
-      throw this.#unreadable(`${format}: ${(err as Error).message}`);
+      throw this.#unreadable(`${format}: ${this.#parseError(err, text)}`);
     }
   }
 
@@ -354,8 +354,18 @@ export class HttpSparqlEndpoint implements SparqlEndpoint {
     try {
       return JSON.parse(text) as JsonResults;
     } catch (err) {
-      throw this.#unreadable(`SPARQL JSON results: ${(err as Error).message}`);
+      throw this.#unreadable(`SPARQL JSON results: ${this.#parseError(err, text)}`);
     }
+  }
+
+  /**
+   * A parser's complaint about an answer, for a message. Parsers quote a cut piece of the text
+   * (JSON.parse: `"abc"... is not valid JSON`), which could be the head of an echoed credential
+   * that scrubbing no longer recognises: when the answer holds a secret, the quote is withheld.
+   */
+  #parseError(err: unknown, text: string): string {
+    const message = (err as Error).message ?? String(err);
+    return this.#secrets.some((s) => text.includes(s)) ? 'the answer does not parse (details withheld: it echoes a credential)' : message;
   }
 
   #unreadable(what: string): SparqlHttpError {

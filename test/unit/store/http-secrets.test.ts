@@ -95,5 +95,28 @@ describe('secrets are scrubbed before the server message is cut', () => {
       }
       expect(checked).toBe(KINDS.reduce((n, [, , s]) => n + offsets(s).length, 0));
     });
+
+    it('an answer that does not parse: the parser quotes a cut piece of it, withheld when it echoes a secret', async () => {
+      for (const [kind, auth, secret] of KINDS) {
+        const ep = new HttpSparqlEndpoint({ url: server.url, auth, timeoutMs: 5000 });
+        try {
+          server.failNext(1, 200, { body: `${secret} is what you sent`, headers: { 'content-type': 'application/sparql-results+json' } });
+          const json = (await ep.select('SELECT * {}').catch((e: unknown) => e)) as SparqlHttpError;
+          server.failNext(1, 200, { body: `<urn:s> <urn:p> ${secret}`, headers: { 'content-type': 'application/n-triples' } });
+          const nt = (await ep.construct('CONSTRUCT WHERE { ?s ?p ?o }').catch((e: unknown) => e)) as SparqlHttpError;
+          for (const err of [json, nt]) {
+            expect([err.code, err.message]).toEqual(['response', expect.stringMatching(/details withheld: it echoes a credential/)]);
+            expect(leakedHead(`${err.message} ${String(err.stack)}`, secret), kind).toBe('');
+          }
+        } finally {
+          await ep.close();
+        }
+      }
+      const plain = new HttpSparqlEndpoint({ url: server.url, timeoutMs: 5000 });
+      server.failNext(1, 200, { body: 'not json', headers: { 'content-type': 'application/sparql-results+json' } });
+      const err = (await plain.select('SELECT * {}').catch((e: unknown) => e)) as SparqlHttpError;
+      expect(err.message).toMatch(/SPARQL JSON results: .*JSON/); // no secret: the parser's own words
+      await plain.close();
+    });
   });
 });
