@@ -12,7 +12,8 @@ import { getDefaultEmitter, type EventEmitterLike } from './emitter.js';
 import { begin, execute, fail, finish, implicitWorkflow, runFrame, startWorkflow } from './engine.js';
 import type { ActivityKind, AttributeSpec, Fact, StageType, ValueRole } from './events.js';
 import { IN_ROLES, OUT_ROLES, type CaptureOptions, type IterationOptions, type OutSpec, type StageOptions, type WorkflowOptions } from './options.js';
-import { CaptureConfigError, compilePlan, compileWorkflow, type Plan, type WorkflowPlan } from './plan.js';
+import { compilePlan, compileWorkflow, type Plan, type WorkflowPlan } from './plan.js';
+import { workflow } from './api-workflow.js';
 import { summarize } from './summarize.js';
 
 /**
@@ -99,7 +100,6 @@ export interface Execution extends ExecutionInfo {
 }
 
 const apiPlans = new Map<string, Plan>();
-const apiWorkflows = new Map<string, WorkflowPlan>();
 let scriptWorkflow: WorkflowPlan | undefined;
 const NO_ARGS: readonly unknown[] = [];
 const KIND_DECORATOR: Record<ActivityKind, string> = {
@@ -174,53 +174,6 @@ function run<R>(kind: ActivityKind, name: string, opts: TrackOptions & { stage?:
 
 function split(a: TrackOptions | (() => unknown), b: unknown): [TrackOptions | undefined, () => never] {
   return typeof a === 'function' ? [undefined, a as () => never] : [a, b as () => never];
-}
-
-/**
- * The workflow plan of a `track.workflow` call. A workflow is defined by its name and experiment:
- * runs of one name under another experiment (or persona) get their own spec, so what each run was
- * given is what it records. Its study, task, algorithm and software belong to that definition and
- * may not change between runs (a configuration error, naming both values).
- */
-function workflowPlanFor(opts: Omit<WorkflowOptions, 'run'> & { name: string }): WorkflowPlan {
-  const site = { decorator: 'track.workflow', className: opts.name, method: '(workflow)' };
-  const key = `${opts.name}\u0000${opts.experiment ?? ''}\u0000${opts.persona ?? ''}`;
-  let wp = apiWorkflows.get(key);
-  if (wp !== undefined) {
-    sameDefinition(opts, wp.info, opts);
-    return wp;
-  }
-  const taken = [...apiWorkflows.values()].filter((p) => p.name === opts.name);
-  wp = compileWorkflow(site, opts, taken.length === 0 ? opts.name : `${opts.name}#${taken.length + 1}`);
-  wp.name = opts.name;
-  for (const other of taken) if (other.info.experiment === wp.info.experiment) sameDefinition(opts, other.info, wp.info);
-  apiWorkflows.set(key, wp);
-  return wp;
-}
-
-function sameDefinition(opts: { name: string; experiment?: string }, before: WorkflowPlan['info'], now: Partial<Record<(typeof DEFINITION_KEYS)[number], string | undefined>>): void {
-  for (const k of DEFINITION_KEYS) {
-    if (before[k] === now[k]) continue;
-    throw new CaptureConfigError(
-      `track.workflow "${opts.name}"${opts.experiment ? ` (experiment "${opts.experiment}")` : ''}: ${k} ${show(now[k])} differs from ${show(before[k])} given to an earlier run; ` +
-        `a workflow's ${DEFINITION_KEYS.join(', ')} are part of its definition: give this run another name or experiment`,
-      opts.name,
-      '(workflow)',
-      k,
-    );
-  }
-}
-
-const DEFINITION_KEYS = ['study', 'task', 'algorithm', 'software'] as const;
-const show = (v: unknown): string => (v === undefined ? '(none)' : JSON.stringify(v));
-
-function workflow<R>(name: string | (Omit<WorkflowOptions, 'run'> & { name: string }), fn: (run: ExecutionInfo) => R): R {
-  const opts = typeof name === 'string' ? { name } : name;
-  const wp = workflowPlanFor(opts);
-  const em = opts.tracker ?? getDefaultEmitter();
-  if (em.enabled === false) return fn(NOOP_EXECUTION);
-  const frame = startWorkflow(wp, em, als.getStore(), now());
-  return runFrame(frame, undefined, fn, undefined, [frame]) as R;
 }
 
 function iteration(kind: 'epoch' | 'batch') {
