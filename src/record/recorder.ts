@@ -1,3 +1,4 @@
+import { writeDomainFacts } from './domain.js';
 import type { ActivityKind, CaptureEvent, EndEvent, Fact, StartEvent } from '../capture/events.js';
 import { PROV, PROVML, RDF } from '../generated/vocab.js';
 import { describeEnvironment, describeSource, type EnvironmentFacts, type SourceFacts } from './environment.js';
@@ -95,7 +96,8 @@ export class Recorder {
       else if (e.t === 'start') {
         if (e.kind === 'workflow') await this.workflowContext(e, out);
         this.start(e, files, out);
-      } else this.end(e, files, out);
+      } else if (e.t === 'describe') writeDomainFacts(e, files, this.mint, out);
+      else this.end(e, files, out);
     }
     return { nquads: out.text, count: out.count };
   }
@@ -179,6 +181,10 @@ export class Recorder {
     const refs = new Map<string, string | undefined>();
     for (const e of events) {
       if (e.t === 'spec' || !e.facts) continue;
+      if (e.t === 'describe') {
+        refs.set(e.target.uri, e.target.mediaType);
+        for (const f of e.facts) if (f.value !== null && typeof f.value === 'object' && f.value.$ === 'array') for (const x of f.value.items ?? []) collectRefs({ ...f, value: x }, refs);
+      }
       for (const f of e.facts) collectRefs(f, refs);
     }
     const facts = new Map<string, FileFacts>();
