@@ -190,18 +190,29 @@ SELECT DISTINCT ?stage ?name ?value WHERE {
  * ```
  */
 export async function runDatasets(endpoint: SparqlEndpoint, run: string): Promise<DatasetUse[]> {
+  // Shape measured on Virtuoso 7.2, which dropped the rows a learning stage *used* (6 of 8 on the
+  // quickstart) from the former one-level form: a FILTER on `?exec a ?kindIri` joined after a
+  // UNION whose branches BIND and follow `provml:partOf*` loses those rows, and so does joining
+  // `?data a ?cls` there, with `FILTER(?cls IN (…))` or with `VALUES ?cls`. So the matching runs
+  // in a sub-SELECT, the class test is a FILTER EXISTS over VALUES, and the execution's kind is
+  // joined outside. Rows sort by STR(?url): Virtuoso does not order xsd:anyURI literals by their
+  // text. Test: test/integration/endpoints/virtuoso.test.ts compares every row.
   const rows = await endpoint.select(`${PREFIXES}
 SELECT DISTINCT ?data ?url ?sum ?size ?role ?exec ?kind WHERE {
-  { ?exec provml:partOf* ${sparqlIri(run)} ; prov:used ?data . BIND("used" AS ?role) }
-  UNION
-  { ?exec provml:partOf* ${sparqlIri(run)} . ?data prov:wasGeneratedBy ?exec . BIND("generated" AS ?role) }
-  ?data a ?cls . FILTER(?cls IN (provml:DataReferenceValue, provml:LearningDatasetReferenceValue, provml:ModelReferenceValue))
+  {
+    SELECT DISTINCT ?data ?role ?exec WHERE {
+      { ?exec provml:partOf* ${sparqlIri(run)} ; prov:used ?data . BIND("used" AS ?role) }
+      UNION
+      { ?exec provml:partOf* ${sparqlIri(run)} . ?data prov:wasGeneratedBy ?exec . BIND("generated" AS ?role) }
+      FILTER EXISTS { VALUES ?cls { provml:DataReferenceValue provml:LearningDatasetReferenceValue provml:ModelReferenceValue } ?data a ?cls }
+    }
+  }
   ?exec a ?kindIri . FILTER(STRSTARTS(STR(?kindIri), STR(provml:)))
   BIND(STRAFTER(STR(?kindIri), "#") AS ?kind)
   OPTIONAL { ?data provml:storageUrl ?url }
   OPTIONAL { ?data provml:checksum ?sum }
   OPTIONAL { ?data provml:byteSize ?size }
-} ORDER BY ?role ?url`);
+} ORDER BY ?role STR(?url) ?exec ?data ?kind`);
   const seen = new Map<string, DatasetUse>();
   for (const r of rows) {
     const key = `${r.data!.value} ${r.role!.value} ${r.exec!.value}`;

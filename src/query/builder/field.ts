@@ -119,11 +119,8 @@ export abstract class Field<T, Id extends string = string> {
   in(values: readonly T[]): Condition<Id> {
     if (!Array.isArray(values)) throw new TypeError(`provml query: in() takes an array of values, got ${describe(values)}`);
     if (values.length === 0) return new Condition(literalTerm(false), [this], []);
-    if (this.spec.kind === 'iri' || !values.some((v) => typeof v === 'string')) {
-      return new Condition(op('in', this.variable, values.map((v) => this.term(v))), [this], []);
-    }
-    // Strings: one STR() comparison each (Virtuoso's `STR(?v) IN (…)` misses values when the
-    // list mixes ASCII and non-ASCII strings).
+    // One `=` per value, never `IN (…)`: Virtuoso 7.2 drops rows for `?v IN (<a>, <b>)` on a class
+    // or link variable, and `STR(?v) IN (…)` misses strings when the list mixes ASCII and non-ASCII.
     return new Condition(values.map((v) => this.comparison('=', v)).reduce((a, b) => op('||', a, b)), [this], []);
   }
 

@@ -3,7 +3,6 @@
  * ../sparql.ts): one step of a traversal from a frontier of nodes, and the facts that type and
  * label a set of nodes. Nothing here pastes a string into query text.
  */
-import type { NamedNode } from '@rdfjs/types';
 import type { Expression, FilterPattern, Pattern, SelectQuery, Triple, ValuesPattern } from 'sparqljs';
 import { iriTerm, term, toSparql, varTerm } from '../sparql.js';
 import type { LineageDirection } from './types.js';
@@ -47,14 +46,15 @@ export function stepQuery(frontier: readonly string[], direction: LineageDirecti
     { type: 'bgp', triples: [direction === 'backward' ? triple(src, p, dst) : triple(dst, p, src)] },
     filter({ type: 'operation', operator: 'isiri', args: [dst] }),
   ];
-  const excluded: NamedNode[] = [...exclude].sort().map((c) => iriTerm(c, 'class IRI'));
+  const excluded = [...exclude].sort();
   if (excluded.length > 0) {
+    // VALUES, not `FILTER(?excludedType IN (…))`: Virtuoso 7.2 drops rows for IN on a class variable.
     const t = varTerm('excludedType');
     where.push(
       filter({
         type: 'operation',
         operator: 'notexists',
-        args: [{ type: 'group', patterns: [{ type: 'bgp', triples: [triple(dst, RDF_TYPE, t)] }, filter({ type: 'operation', operator: 'in', args: [t, excluded] })] }],
+        args: [{ type: 'group', patterns: [values('excludedType', excluded, 'class IRI'), { type: 'bgp', triples: [triple(dst, RDF_TYPE, t)] }] }],
       }),
     );
   }
