@@ -119,6 +119,8 @@ export {
   type TraversalOptions,
 } from './lineage/index.js';
 export {
+  describeFilter,
+  explainEmpty,
   q1,
   q2,
   q3,
@@ -128,7 +130,9 @@ export {
   trainingDatasets,
   type DomainSource,
   type EvaluatedModel,
+  type ParameterCondition,
   type ParameterFilter,
+  type ParameterRange,
   type Q1Params,
   type Q1Row,
   type Q2Params,

@@ -3,12 +3,15 @@
  *
  * A template is fixed SPARQL text that holds no user value. It is parsed once (sparqljs), and each
  * call binds parameters *in the AST*: `values` adds a `VALUES ?var { … }` block at the head of the
- * WHERE clause; `constants` replaces every occurrence of a variable with a term. Terms come from
- * `iriTerm`/`literalTerm` (src/query/sparql.ts), and the sparqljs generator writes the text, so a
- * parameter is always encoded as one IRI or literal and can never change the query's shape.
+ * WHERE clause; `constants` replaces every occurrence of a variable with a term; `expressions`
+ * replaces a variable inside FILTER and BIND with an expression tree (built from such terms, for
+ * conditions whose shape depends on the call, e.g. one numeric range per parameter). Terms come
+ * from `iriTerm`/`literalTerm` (src/query/sparql.ts), and the sparqljs generator writes the text,
+ * so a parameter is always encoded as IRIs and literals and can never change the query's shape
+ * beyond what the calling code built.
  */
 import type { Term } from '@rdfjs/types';
-import { Parser, type Pattern, type SparqlQuery, type ValuesPattern } from 'sparqljs';
+import { Parser, type Expression, type Pattern, type SparqlQuery, type ValuesPattern } from 'sparqljs';
 import { PREFIXES, toSparql } from './sparql.js';
 
 const HEADER = Object.entries(PREFIXES)
@@ -23,6 +26,11 @@ export interface TemplateParams {
   tuples?: { vars: readonly string[]; rows: readonly (readonly Term[])[] };
   /** Variable → the constant term that replaces it everywhere. */
   constants?: Record<string, Term>;
+  /**
+   * Variable → the expression that replaces it inside FILTER and BIND expressions (e.g. the
+   * template holds `FILTER(?match)` and the call supplies the condition). Its leaves must be terms.
+   */
+  expressions?: Record<string, Expression>;
 }
 
 /**
@@ -48,9 +56,11 @@ export class SparqlTemplate {
   render(params: TemplateParams = {}): string {
     const ast = structuredClone(this.#ast) as SparqlQuery & { where?: Pattern[] };
     const constants = params.constants ?? {};
-    for (const name of [...Object.keys(params.values ?? {}), ...Object.keys(constants), ...(params.tuples?.vars ?? [])]) {
+    const expressions = params.expressions ?? {};
+    for (const name of [...Object.keys(params.values ?? {}), ...Object.keys(constants), ...Object.keys(expressions), ...(params.tuples?.vars ?? [])]) {
       if (!this.#variables.has(name)) throw new Error(`provml: template has no variable ?${name}`);
     }
+    if (Object.keys(expressions).length > 0) substituteExpressions(ast, expressions);
     if (Object.keys(constants).length > 0) substitute(ast, constants);
     const blocks: [string[], ValuesPattern][] = Object.entries(params.values ?? {}).map(([name, terms]) => [
       [name],
@@ -115,4 +125,27 @@ function substitute(node: unknown, constants: Record<string, Term>): void {
       if (v.termType === 'Variable' && Object.hasOwn(constants, v.value)) (node as Record<string | number, unknown>)[k] = constants[v.value];
     } else substitute(v, constants);
   }
+}
+
+/** Replace variables inside FILTER and BIND expressions by expression trees (see `expressions`). */
+function substituteExpressions(node: unknown, expressions: Record<string, Expression>): void {
+  if (Array.isArray(node)) {
+    for (const x of node) substituteExpressions(x, expressions);
+    return;
+  }
+  if (typeof node !== 'object' || node === null || isTerm(node)) return;
+  const n = node as { type?: string; expression?: unknown };
+  if ((n.type === 'filter' || n.type === 'bind') && n.expression !== undefined) {
+    const replace = (e: unknown): unknown => {
+      if (isTerm(e)) return e.termType === 'Variable' && Object.hasOwn(expressions, e.value) ? expressions[e.value] : e;
+      if (Array.isArray(e)) return e.map(replace);
+      if (typeof e === 'object' && e !== null) {
+        for (const [k, v] of Object.entries(e)) (e as Record<string, unknown>)[k] = replace(v);
+      }
+      return e;
+    };
+    n.expression = replace(n.expression);
+    return;
+  }
+  for (const v of Object.values(n)) substituteExpressions(v, expressions);
 }

@@ -2,11 +2,17 @@
  * Backward from datasets to the raw files behind them, with what curation recorded about those
  * files and what the domain graph knows (shared by Q1 and Q6).
  *
- * A raw file is a data node upstream of the dataset — through `prov:wasGeneratedBy` then
- * `prov:used`, any number of times — that no execution generated. Its characteristics are the
- * `provml:DatasetCharacteristicValue`s that `provml:characterizes` it. Domain facts are read from
- * the domain source with a second query and joined here, on the client, so the domain graph may
- * live in the same store or behind another endpoint.
+ * The raw files of a dataset are the *first files* upstream of it. Upstream means reachable
+ * through `prov:wasGeneratedBy` then `prov:used`, any number of times (the dataset itself
+ * included); a file is a data node with a `provml:storageUrl`. A first file is one with no file
+ * upstream of it — read by the lifecycle but never derived from another file, whether no
+ * execution generated it (a survey on disk) or a step made it from parameters alone (the demo's
+ * `acquire-survey`) — or, when files derive from each other in a cycle, the files of the earliest
+ * cycle (each file whose every upstream file also has it upstream). The upstream graph is read with
+ * one query and walked here, so no engine has to nest property paths. Characteristics are the
+ * `provml:DatasetCharacteristicValue`s that `provml:characterizes` a file. Domain facts are read
+ * from the domain source with another query and joined here, on the client, so the domain graph
+ * may live in the same store or behind another endpoint.
  */
 import type { Term } from '@rdfjs/types';
 import type { SparqlEndpoint } from '../../store/endpoint.js';
@@ -14,11 +20,17 @@ import { iriTerm, literalTerm, termValue } from '../sparql.js';
 import { SparqlTemplate } from '../template.js';
 import type { DomainSource, Scalar, SourceFileFacts } from './types.js';
 
-const SOURCES = new SparqlTemplate(`
-SELECT DISTINCT ?dataset ?raw ?url ?checksum ?cv ?name ?value WHERE {
-  ?dataset (prov:wasGeneratedBy/prov:used)* ?raw .
+/** Every node upstream of the datasets, whether it is a file, and its one-step upstream nodes. */
+const UPSTREAM = new SparqlTemplate(`
+SELECT DISTINCT ?dataset ?node ?url ?next WHERE {
+  ?dataset (prov:wasGeneratedBy/prov:used)* ?node .
+  OPTIONAL { ?node provml:storageUrl ?url }
+  OPTIONAL { ?node prov:wasGeneratedBy ?producer . ?producer prov:used ?next }
+}`);
+
+const FILE_FACTS = new SparqlTemplate(`
+SELECT DISTINCT ?raw ?url ?checksum ?cv ?name ?value WHERE {
   ?raw provml:storageUrl ?url .
-  FILTER NOT EXISTS { ?raw prov:wasGeneratedBy ?producer }
   OPTIONAL { ?raw provml:checksum ?checksum }
   OPTIONAL {
     ?cv provml:characterizes ?raw ; a provml:DatasetCharacteristicValue ; mls:hasValue ?value ; provml:valueOf ?attribute .
@@ -26,26 +38,94 @@ SELECT DISTINCT ?dataset ?raw ?url ?checksum ?cv ?name ?value WHERE {
   }
 }`);
 
-/** Raw files upstream of each dataset: dataset IRI → its sources (no domain facts yet). */
+/**
+ * The first files upstream of each dataset (see the module comment): dataset IRI → file IRIs.
+ *
+ * @example
+ * ```ts
+ * const firsts = await firstFiles(store, [dataset]); // Map { dataset => ['urn:provml:data:…'] }
+ * ```
+ */
+export async function firstFiles(endpoint: SparqlEndpoint, datasets: readonly string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (datasets.length === 0) return out;
+  const rows = await endpoint.select(UPSTREAM.render({ values: { dataset: datasets.map((d) => iriTerm(d, 'dataset IRI')) } }));
+  const reached = new Map<string, Set<string>>(); // dataset → upstream nodes
+  const next = new Map<string, Set<string>>(); // node → nodes one step upstream
+  const files = new Set<string>();
+  for (const r of rows) {
+    const node = r.node!.value;
+    const dataset = r.dataset!.value;
+    if (!reached.has(dataset)) reached.set(dataset, new Set());
+    reached.get(dataset)!.add(node);
+    if (r.url) files.add(node);
+    if (r.next?.termType === 'NamedNode') {
+      if (!next.has(node)) next.set(node, new Set());
+      next.get(node)!.add(r.next.value);
+    }
+  }
+  const upstreamFiles = new Map<string, Set<string>>(); // file → files upstream of it (≥ 1 step)
+  const filesAbove = (file: string): Set<string> => {
+    let found = upstreamFiles.get(file);
+    if (found) return found;
+    found = new Set();
+    const seen = new Set<string>();
+    const stack = [...(next.get(file) ?? [])];
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      if (seen.has(n)) continue;
+      seen.add(n);
+      if (files.has(n)) found.add(n);
+      stack.push(...(next.get(n) ?? []));
+    }
+    upstreamFiles.set(file, found);
+    return found;
+  };
+  for (const dataset of datasets) {
+    const candidates = [...(reached.get(dataset) ?? [])].filter((n) => files.has(n));
+    const first = candidates.filter((f) => [...filesAbove(f)].every((up) => filesAbove(up).has(f)));
+    if (first.length > 0) out.set(dataset, first.sort());
+  }
+  return out;
+}
+
+/**
+ * The raw (first) files upstream of each dataset, with their storage URL, checksum and curated
+ * characteristics: dataset IRI → its sources, sorted by storage URL (no domain facts yet).
+ *
+ * @example
+ * ```ts
+ * const sources = await rawSources(store, [dataset]);
+ * console.log(sources.get(dataset)?.map((f) => f.storageUrl));
+ * ```
+ */
 export async function rawSources(endpoint: SparqlEndpoint, datasets: readonly string[]): Promise<Map<string, SourceFileFacts[]>> {
   const out = new Map<string, SourceFileFacts[]>();
-  if (datasets.length === 0) return out;
-  const rows = await endpoint.select(SOURCES.render({ values: { dataset: datasets.map((d) => iriTerm(d, 'dataset IRI')) } }));
-  const byKey = new Map<string, SourceFileFacts>();
+  const firsts = await firstFiles(endpoint, datasets);
+  const raws = [...new Set([...firsts.values()].flat())];
+  if (raws.length === 0) return out;
+  const rows = await endpoint.select(FILE_FACTS.render({ values: { raw: raws.map((r) => iriTerm(r)) } }));
+  const facts = new Map<string, SourceFileFacts>();
   for (const r of rows) {
-    const dataset = r.dataset!.value;
-    const key = `${dataset} ${r.raw!.value}`;
-    let facts = byKey.get(key);
-    if (!facts) {
-      facts = { data: r.raw!.value, storageUrl: r.url!.value, ...(r.checksum ? { checksum: r.checksum.value } : {}), characteristics: {}, domain: {} };
-      byKey.set(key, facts);
-      const list = out.get(dataset) ?? [];
-      list.push(facts);
-      out.set(dataset, list);
+    const raw = r.raw!.value;
+    let f = facts.get(raw);
+    if (!f) {
+      f = { data: raw, storageUrl: r.url!.value, ...(r.checksum ? { checksum: r.checksum.value } : {}), characteristics: {}, domain: {} };
+      facts.set(raw, f);
     }
-    if (r.name && r.value) facts.characteristics[r.name.value] = termValue(r.value) as Scalar;
+    // One content, several paths: the node has several URLs; report the smallest, on every engine.
+    if (r.url!.value < f.storageUrl!) f.storageUrl = r.url!.value;
+    if (r.name && r.value) f.characteristics[r.name.value] = termValue(r.value) as Scalar;
   }
-  for (const list of out.values()) list.sort((a, b) => (a.storageUrl ?? a.data).localeCompare(b.storageUrl ?? b.data));
+  for (const [dataset, list] of firsts) {
+    // Each dataset gets its own copies: domain facts are filled per row later.
+    const sources = list.flatMap((raw) => {
+      const f = facts.get(raw);
+      return f ? [{ ...f, characteristics: { ...f.characteristics }, domain: {} }] : [];
+    });
+    sources.sort((a, b) => (a.storageUrl ?? a.data).localeCompare(b.storageUrl ?? b.data));
+    if (sources.length > 0) out.set(dataset, sources);
+  }
   return out;
 }
 
