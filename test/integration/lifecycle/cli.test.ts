@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProvML } from '../../../src/index.js';
 import { EmbeddedStore } from '../../../src/store/embedded.js';
 import { EPOCHS, PREPARATIONS, SURVEYS, TRAININGS, domainTriples, epochLoss, files, runLifecycle } from '../../support/lifecycle.js';
+import { README_TRAININGS, readmeFiles, runReadmeLifecycle } from '../../unit/query/readme-lifecycle.js';
 
 const exec = promisify(execFile);
 const root = new URL('../../../', import.meta.url).pathname;
@@ -33,12 +34,15 @@ describe('provml query', () => {
   let dump: string;
   let model: string;
   let dataset: string;
+  let readmeModel: string;
+  let readmeTilesX: string;
   const GRAPH = 'urn:example:geology';
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'provml-query-cli-'));
     const prov = ProvML.init({ installExitHooks: false, journal: false, environment: false });
     await runLifecycle(dir);
+    await runReadmeLifecycle(join(dir, 'readme')); // the README's pattern: a generated raw file, a stage that declares its model
     await prov.flush();
     const store = prov.store as WorkerStore; // the default store lives in the worker
     await store.insertQuads(domainTriples(dir), GRAPH);
@@ -46,6 +50,8 @@ describe('provml query', () => {
       (await store.select(`SELECT ?n WHERE { ?n <https://w3id.org/prov-ml#storageUrl> ?u FILTER(STR(?u) = ${JSON.stringify(files(dir).url(path))}) }`))[0]!.n!.value;
     model = await node(files(dir).model('T1', 1));
     dataset = await node(files(dir).dataset('A'));
+    readmeModel = await node(readmeFiles(join(dir, 'readme')).model('RX', 0));
+    readmeTilesX = await node(readmeFiles(join(dir, 'readme')).tiles('X'));
     dump = join(dir, 'lifecycle.nq');
     await writeFile(dump, await store.dump());
     await prov.shutdown();
@@ -82,6 +88,44 @@ describe('provml query', () => {
     const r = await provml('query', 'q5', '--data', dump, '--param', `firstInline=${p.firstInline}`, `lastInline=${p.lastInline}`);
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n').filter((l) => l.includes('urn:provml:data:'))).toHaveLength(2 * EPOCHS);
+  });
+
+  it('q5 prints the epoch of every model, also the last one the learning stage declares (not "undefined")', async () => {
+    const r = await provml('query', 'q5', '--data', dump, '--param', 'tileSize=4', '--format', 'csv');
+    expect(r.code).toBe(0);
+    const [header, ...lines] = r.stdout.trimEnd().split('\n');
+    const col = header!.split(',').indexOf('epoch');
+    expect(col).toBeGreaterThan(0);
+    expect(lines.map((l) => l.split(',')[col])).toEqual([...Array(README_TRAININGS.RX.epochs).keys()].map(String));
+    const table = await provml('query', 'q5', '--data', dump, '--param', 'tileSize=4');
+    expect(table.stdout).not.toContain('undefined');
+  });
+
+  it('q1 finds a raw file a step generated (as in npm run demo), and says why when there is none', async () => {
+    const r = await provml('query', 'q1', '--data', dump, '--model', readmeModel, '--format', 'json');
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect((JSON.parse(r.stdout) as { storageUrl: string }[]).map((x) => x.storageUrl)).toEqual([readmeFiles(join(dir, 'readme')).url(readmeFiles(join(dir, 'readme')).survey('X'))]);
+    const none = await provml('query', 'q1', '--data', dump, '--model', 'urn:example:nothing');
+    expect([none.code, none.stdout]).toEqual([0, '(none) — no raw source found: the store holds nothing about urn:example:nothing\n']);
+    const json = await provml('query', 'q6', '--data', dump, '--param', 'epochs=3', '--format', 'json');
+    expect(json.stdout.trim()).toBe('[]');
+    expect(json.stderr).toMatch(/^provml: q6: no raw source found: no transformation used a parameter named "epochs"/);
+  });
+
+  it('q5/q6 --param: numeric strings compare as numbers, ranges a..b and bounds select datasets', async () => {
+    const datasets = async (...params: string[]) => {
+      const r = await provml('query', 'q6', '--data', dump, '--param', ...params, '--format', 'json');
+      expect(r.code, r.stderr).toBe(0);
+      return [...new Set((JSON.parse(r.stdout) as { dataset: string }[]).map((x) => x.dataset))].sort();
+    };
+    const tilesX = readmeTilesX;
+    expect(await datasets('slices=100')).toEqual([tilesX]); // captured as the string "100"
+    expect(await datasets('slices=1e2')).toEqual([tilesX]);
+    expect(await datasets('tileSize=3..5')).toEqual([tilesX]);
+    expect(await datasets('tileSize>=4', 'tileSize<8')).toEqual([tilesX]);
+    expect(await datasets('scale=..0.3')).toEqual([tilesX]);
+    expect(await datasets(`firstInline=${PREPARATIONS.A.firstInline - 1}..${PREPARATIONS.A.firstInline + 1}`)).toEqual([dataset]);
+    expect((await datasets('tileSize=4..64')).length).toBe(4);
   });
 
   it('names the offending value: a bad IRI, a missing option, an unknown query', async () => {
