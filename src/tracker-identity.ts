@@ -5,11 +5,10 @@
  * @module
  */
 
-import { pathToFileURL } from 'node:url';
 import { now } from './capture/clock.js';
 import { isRef, ref, summarize, type DataRefSummary, type DescribeEvent, type Fact } from './capture/index.js';
 import { domainPredicate } from './record/domain.js';
-import { FileInspector, type FileInspectorOptions } from './record/files.js';
+import { FileInspector, storageUrlOf, type FileInspectorOptions } from './record/files.js';
 import { IriMinter } from './record/iri.js';
 
 /**
@@ -52,17 +51,11 @@ function asRef(target: DataRefSummary | string | URL): DataRefSummary {
   throw new TypeError(`provml: expected a path, a URL or ref(…), got ${typeof target === 'object' ? JSON.stringify(target) : String(target)}`);
 }
 
-/** The storage URL the recorder gives a reference: `file:` URL for local paths, the URI otherwise. */
-export function storageUrlOf(target: DataRefSummary | string | URL): string {
-  const r = asRef(target);
-  return /^[a-zA-Z][a-zA-Z0-9+.-]+:/.test(r.uri) && !r.uri.startsWith('file:') ? r.uri : r.uri.startsWith('file:') ? new URL(r.uri).href : pathToFileURL(r.uri).href;
-}
-
 /** The IRI the recorder mints for `target` as it is now (content-derived: sha256 of the file when hashed). */
 export async function dataIriOf(target: DataRefSummary | string | URL, base: string | undefined, files: FileInspectorOptions | false | undefined): Promise<string> {
   const r = asRef(target);
   const mint = new IriMinter(base);
-  if (files === false) return mint.data(storageUrlOf(r));
+  if (files === false) return mint.data(storageUrlOf(r.uri));
   const facts = await new FileInspector(files ?? {}).inspect(r.uri, r.mediaType);
   return mint.data(facts.storageUrl, facts.checksum);
 }

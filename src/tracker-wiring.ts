@@ -154,7 +154,7 @@ function wireMain(
   endpointOption: HttpSparqlEndpointOptions | SparqlEndpoint | undefined,
   logger: TransportLogger,
 ): Wired {
-  const recorder = new Recorder(recorderOptions);
+  const recorder = new Recorder({ ...recorderOptions, warn: (m) => logger.warn(m) });
   let sink: Sink | undefined = options.sink;
   let store: SparqlEndpoint | undefined = options.store;
   if (transport.mode === 'online' && sink === undefined && endpoint) {

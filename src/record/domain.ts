@@ -7,7 +7,7 @@
  */
 
 import type { DescribeEvent, ValueSummary } from '../capture/index.js';
-import type { FileFacts } from './files.js';
+import { storageUrlOf, type FileFacts } from './files.js';
 import type { IriMinter } from './iri.js';
 import { dateLiteral, iri, valueLiteral, type NQuadsOut, type NTerm } from './terms.js';
 
@@ -21,7 +21,7 @@ export function domainPredicate(name: string, vocab: string): string {
 
 /** Write the facts of one `describe` event. */
 export function writeDomainFacts(e: DescribeEvent, files: Map<string, FileFacts>, mint: IriMinter, out: NQuadsOut): void {
-  const urlOf = (uri: string) => (files.get(uri) ?? { storageUrl: uri }).storageUrl;
+  const urlOf = (uri: string) => files.get(uri)?.storageUrl ?? storageUrlOf(uri);
   const g = iri(e.graph ?? `${mint.base}graph:domain`);
   const subject = iri(urlOf(e.target.uri));
   const vocab = e.vocab ?? `${mint.base}domain:`;

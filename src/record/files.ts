@@ -66,9 +66,21 @@ export class FileInspector {
   private readonly maxHashBytes: number;
   private readonly hash: boolean;
 
-  constructor(options: FileInspectorOptions = {}) {
+  private readonly warn: ((message: string) => void) | undefined;
+  /** Paths already warned about (missing, a directory): said once, not per event. */
+  private readonly warned = new Set<string>();
+
+  constructor(options: FileInspectorOptions = {}, warn?: (message: string) => void) {
     this.maxHashBytes = options.maxHashBytes ?? 1024 ** 3;
     this.hash = options.hash ?? true;
+    this.warn = warn;
+  }
+
+  private warnOnce(path: string, what: string): void {
+    if (this.warn === undefined || this.warned.has(path)) return;
+    if (this.warned.size >= 10_000) this.warned.clear();
+    this.warned.add(path);
+    this.warn(`provml: ref(${JSON.stringify(path)}) ${what}`);
   }
 
   /** Facts for a path or URI. Never rejects: an unreadable file yields only its storage URL. */
@@ -79,10 +91,15 @@ export class FileInspector {
     let info;
     try {
       info = await stat(path);
-    } catch {
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      this.warnOnce(path, `${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? String(err)})`} when recorded: only its URL is recorded (no checksum, size or date; its node is not tied to any content)`);
       return { storageUrl, ...mediaTypeOf(path, mediaTypeHint) };
     }
-    if (!info.isFile()) return { storageUrl, lastModified: info.mtime, ...mediaTypeOf(path, mediaTypeHint) };
+    if (!info.isFile()) {
+      this.warnOnce(path, `is ${info.isDirectory() ? 'a directory' : 'not a regular file'}: recorded with its URL and modification time, no checksum (reference its files, or an archive of it, to tie the node to content)`);
+      return { storageUrl, lastModified: info.mtime, ...mediaTypeOf(path, mediaTypeHint) };
+    }
     const key = `${info.size}:${info.mtimeMs}`;
     const hit = this.cache.get(path);
     if (hit && hit.key === key) return hit.facts;

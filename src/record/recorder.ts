@@ -53,6 +53,8 @@ export interface RecorderOptions {
   files?: FileInspectorOptions | false;
   /** Record runtime, OS, host and package versions, and the entry script. Default true. */
   environment?: boolean;
+  /** Where the recorder's warnings go (a data reference to a missing file or a directory, once per path). */
+  warn?: (message: string) => void;
   /** The entry script to describe (default `process.argv[1]`; a worker is told its process's). */
   script?: string;
 }
@@ -79,7 +81,7 @@ export class Recorder {
   constructor(options: RecorderOptions = {}) {
     this.mint = new IriMinter(options.base);
     this.plans = new ProspectiveWriter(this.mint, iri(this.mint.sharedGraph()));
-    this.files = options.files === false ? undefined : new FileInspector(options.files ?? {});
+    this.files = options.files === false ? undefined : new FileInspector(options.files ?? {}, options.warn);
     this.withEnvironment = options.environment ?? true;
     this.script = options.script ?? process.argv[1];
   }

@@ -52,7 +52,7 @@ const post = (m: FromWorker) => port.postMessage(m);
 // ---- the pipeline ------------------------------------------------------------------------------
 
 const { config } = init;
-const recorder = new Recorder(config.recorder);
+const recorder = new Recorder({ ...config.recorder, warn: (message) => post({ type: 'warn', message }) });
 let store: EmbeddedStore | undefined;
 let endpoint: SparqlEndpoint | undefined;
 let transport!: Transport;

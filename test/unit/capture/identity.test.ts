@@ -199,6 +199,20 @@ describe('capture warns instead of recording nothing silently', () => {
     expect(mine[0]).toMatch(/input "raw" reads \$9\.x, but the call passed 1 argument\(s\)/);
     expect(mine[0]).toMatch(/parameter "t" reads \$0\.t, but a number has no key "t"/);
   });
+  test('a reference to a missing file or a directory warns once per path, from the worker too', async () => {
+    for (const thread of ['main', 'worker'] as const) {
+      const warnings: string[] = [];
+      prov = ProvML.init({ environment: false, installExitHooks: false, thread, logger: { warn: (m: string) => void warnings.push(m) } });
+      for (let i = 0; i < 3; i++) {
+        await track.workflow({ name: `missing-${thread}` }, () => track.transformation('t', { inputs: { gone: ref(join(dir, 'gone.csv')), folder: ref(dir) } }, () => 1));
+      }
+      await prov.flush();
+      expect(warnings.filter((w) => w.includes('gone.csv'))).toEqual([expect.stringMatching(/gone\.csv"\) does not exist when recorded: only its URL is recorded/)]);
+      expect(warnings.filter((w) => w.includes('is a directory'))).toHaveLength(1);
+      await prov.shutdown();
+      prov = undefined;
+    }
+  });
   test('ref(undefined) is not a file under the working directory', () => {
     expect(ref(undefined as never).uri).toBe('urn:provml:unknown-ref:undefined');
     expect(ref('' as never).uri).toBe('urn:provml:unknown-ref:empty');
