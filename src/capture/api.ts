@@ -12,7 +12,7 @@ import { getDefaultEmitter, type EventEmitterLike } from './emitter.js';
 import { begin, execute, fail, finish, implicitWorkflow, runFrame, startWorkflow } from './engine.js';
 import type { ActivityKind, AttributeSpec, Fact, StageType, ValueRole } from './events.js';
 import { IN_ROLES, OUT_ROLES, type CaptureOptions, type IterationOptions, type OutSpec, type StageOptions, type WorkflowOptions } from './options.js';
-import { compilePlan, compileWorkflow, type Plan, type WorkflowPlan } from './plan.js';
+import { compileCharacterizes, compilePlan, compileWorkflow, type Plan, type WorkflowPlan } from './plan.js';
 import { workflow } from './api-workflow.js';
 import { summarize } from './summarize.js';
 
@@ -47,6 +47,8 @@ export interface TrackOptions {
   modelHyperparameters?: OutSpec;
   characteristics?: OutSpec;
   results?: OutSpec;
+  /** The input or output (by name) the `characteristics` describe (default: first output dataset, else first input). */
+  characterizes?: string;
 }
 
 /**
@@ -140,7 +142,8 @@ function planFor(kind: ActivityKind, name: string, opts: TrackOptions & { stage?
       for (const n of Object.keys((opts as Record<string, Record<string, unknown> | undefined>)[k] ?? {})) attributes.push({ role, name: n, direction: 'in' });
     }
     attributes.push(...compiled.attributes);
-    plan = { ...compiled, spec, name: opts.name ?? name, className: '', attributes, resolved: true, workflow: scriptWorkflowPlan() };
+    const characterizes = compileCharacterizes(site, opts.characterizes, attributes);
+    plan = { ...compiled, spec, name: opts.name ?? name, className: '', attributes, characterizes, resolved: true, workflow: scriptWorkflowPlan() };
     apiPlans.set(key, plan);
   }
   return plan;

@@ -91,6 +91,7 @@ function emitPlanSpec(plan: Plan, em: EventEmitterLike, workflowSpec: string | u
   const e: SpecEvent = { t: 'spec', spec: plan.spec, kind: plan.kind, name: plan.name, attributes: plan.attributes.slice() };
   if (workflowSpec !== undefined) e.workflow = workflowSpec;
   if (plan.stageType !== undefined) e.stageType = plan.stageType;
+  if (plan.characterizes !== undefined) e.characterizes = plan.characterizes;
   safeEmit(em, e);
 }
 

@@ -159,6 +159,8 @@ export interface SpecEvent {
   workflow?: string;
   stageType?: StageType;
   attributes: AttributeSpec[];
+  /** The input/output attribute name that `characteristic` facts describe (default: first output dataset, else first input). */
+  characterizes?: string;
   /** Workflow-level descriptive facts (only on kind 'workflow'). */
   study?: string;
   experiment?: string;

@@ -105,6 +105,12 @@ export interface CaptureOptions {
   modelHyperparameters?: OutSpec;
   /** Dataset characteristics (e.g. number of instances) → `DatasetCharacteristicValue`. */
   characteristics?: OutSpec;
+  /**
+   * The input or output (by its attribute name) the `characteristics` describe, e.g. `'raw'` for
+   * `inputs: { raw: 0, mask: 1 }`. Default: the first dataset the step outputs, else the first it
+   * takes as input.
+   */
+  characterizes?: string;
   /** Other result values to keep → `AttributeValue`. */
   results?: OutSpec;
 }

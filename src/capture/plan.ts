@@ -87,6 +87,8 @@ export interface Plan extends SpecState {
   readonly outs: readonly OutGetter[];
   readonly index: InGetter | undefined;
   readonly attributes: readonly AttributeSpec[];
+  /** The input/output attribute the characteristics describe (see `CaptureOptions.characterizes`). */
+  readonly characterizes: string | undefined;
   tracker: EventEmitterLike | undefined;
   /** The workflow this method belongs to (its class's), resolved on first call. */
   workflow: WorkflowPlan | undefined;
@@ -212,7 +214,7 @@ function compileOut(site: Site, option: string, role: ValueRole, spec: OutSpec |
   for (const [name, p] of Object.entries(spec)) out.push({ role, name, path: compileOutPath(site, `${option}.${name}`, p) });
 }
 
-const COMMON = ['name', 'tracker', 'optionsArg', ...Object.keys(IN_ROLES), ...Object.keys(OUT_ROLES)];
+const COMMON = ['name', 'tracker', 'optionsArg', 'characterizes', ...Object.keys(IN_ROLES), ...Object.keys(OUT_ROLES)];
 
 /**
  * Validate and compile decorator options into a plan. Throws {@link CaptureConfigError}.
@@ -265,6 +267,7 @@ export function compilePlan(
     seen.add(key);
     attributes.push({ role: g.role, name: g.name, direction: dir });
   }
+  const characterizes = compileCharacterizes(site, o.characterizes, attributes);
   let index: InGetter | undefined;
   if (o.indexArg !== undefined) {
     const c = compileArgRef(site, 'indexArg', o.indexArg, optionsArg);
@@ -285,6 +288,7 @@ export function compilePlan(
     outs,
     index,
     attributes,
+    characterizes,
     tracker,
     workflow: undefined,
     resolved: false,
@@ -296,6 +300,16 @@ export function compilePlan(
     gen: 0,
     argsChecked: false,
   };
+}
+
+/** `characterizes` must name a declared input or output. @internal */
+export function compileCharacterizes(site: Site, v: unknown, attributes: readonly AttributeSpec[]): string | undefined {
+  if (v === undefined) return undefined;
+  const data = attributes.filter((a) => a.role === 'input' || a.role === 'output').map((a) => a.name);
+  if (typeof v !== 'string' || !data.includes(v)) {
+    throw configError(site, 'characterizes', `must name one of the step's inputs or outputs (${data.length ? data.map((n) => JSON.stringify(n)).join(', ') : 'it declares none'}), got ${show(v)}`);
+  }
+  return v;
 }
 
 /**

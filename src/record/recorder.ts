@@ -137,7 +137,7 @@ export class Recorder {
   }
 
   private factContext(id: string, kind: ActivityKind, spec: string, exec: NTerm, g: NTerm, files: Map<string, FileFacts>): FactContext {
-    return { id, kind, spec, exec, g, files, mint: this.mint, plans: this.plans };
+    return { id, kind, spec, exec, g, files, mint: this.mint, plans: this.plans, characterizes: this.plans.spec(spec)?.characterizes };
   }
 
   /** Agent, environment and code of a workflow execution. */

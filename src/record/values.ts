@@ -45,6 +45,8 @@ export interface FactContext {
    * a raw file and returns quantities of interest about it).
    */
   usedData?: NTerm | undefined;
+  /** The input/output attribute name the characteristics describe (the spec's `characterizes`). */
+  characterizes?: string | undefined;
 }
 
 const SCALAR_CLASS: Record<ValueRole, NTerm> = {
@@ -64,7 +66,7 @@ const USED: ReadonlySet<ValueRole> = new Set(['parameter', 'hyperparameter', 'in
 
 /**
  * Append the quads of `facts` (all from one event) to `out`. Returns the first non-model data node
- * among them (the execution's dataset), if any.
+ * among them (the execution's dataset) — or, when the spec names one (`characterizes`), that one.
  */
 export function writeFacts(ctx: FactContext, facts: readonly Fact[], out: NQuadsOut): NTerm | undefined {
   let model: NTerm | undefined;
@@ -72,6 +74,7 @@ export function writeFacts(ctx: FactContext, facts: readonly Fact[], out: NQuads
   let evaluations: NTerm[] | undefined;
   let describesModel: NTerm[] | undefined;
   let describesData: NTerm[] | undefined;
+  let named: NTerm | undefined;
 
   for (const f of facts) {
     const ref = asRef(f.value);
@@ -79,6 +82,7 @@ export function writeFacts(ctx: FactContext, facts: readonly Fact[], out: NQuads
       const node = writeData(ctx, f.role, ref, out);
       if (f.role === 'model') model ??= node;
       else dataset ??= node;
+      if (f.name === ctx.characterizes && f.role !== 'model') named ??= node;
       continue;
     }
     const node = writeScalar(ctx, f, out);
@@ -92,9 +96,10 @@ export function writeFacts(ctx: FactContext, facts: readonly Fact[], out: NQuads
     for (const ev of evaluations ?? []) out.add(ev, iri(PROVML.evaluatesModel), model, ctx.g);
     for (const mh of describesModel ?? []) out.add(mh, iri(PROVML.characterizes), model, ctx.g);
   }
-  const described = dataset ?? ctx.usedData;
+  // A spec that names the described input/output (`characterizes`) wins over "first dataset".
+  const described = ctx.characterizes !== undefined ? (named ?? ctx.usedData) : (dataset ?? ctx.usedData);
   if (described) for (const dc of describesData ?? []) out.add(dc, iri(PROVML.characterizes), described, ctx.g);
-  return dataset;
+  return ctx.characterizes !== undefined ? named : dataset;
 }
 
 function writeScalar(ctx: FactContext, f: Fact, out: NQuadsOut): NTerm {

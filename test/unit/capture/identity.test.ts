@@ -115,6 +115,37 @@ describe('the README per-epoch model pattern with track', () => {
   });
 });
 
+describe('a curation step names the input its characteristics describe', () => {
+  test('characterizes: the named input, not the first one (decorators and track)', async () => {
+    prov = ProvML.init({ ...quiet, files: false });
+    const raw = join(dir, 'raw.sgy');
+    const mask = join(dir, 'mask.sgy');
+    class Curate {
+      @Transformation({ inputs: { raw: 0, mask: 1 }, characteristics: ['inlines'], characterizes: 'mask' })
+      scan(_raw: unknown, _mask: unknown) {
+        return { inlines: 651 };
+      }
+    }
+    await track.workflow({ name: 'curate' }, () => new Curate().scan(ref(raw), ref(mask)));
+    await track.workflow({ name: 'curate-track' }, () =>
+      track.transformation('scan2', { inputs: { a: ref(raw), b: ref(mask) }, characteristics: ['crosslines'], characterizes: 'a' }, () => ({ crosslines: 951 })),
+    );
+    const rows = await select(`SELECT ?url ?v WHERE { ?c a provml:DatasetCharacteristicValue ; provml:characterizes ?d ; <http://www.w3.org/ns/mls#hasValue> ?v . ?d provml:storageUrl ?url }`);
+    expect(rows.map((r) => [String(r.url).replace(/.*\//, ''), r.v]).sort()).toEqual([['mask.sgy', '651'], ['raw.sgy', '951']]);
+  });
+  test('naming something that is not an input or output is a configuration error', () => {
+    expect(() => {
+      class Bad {
+        @Transformation({ inputs: { raw: 0 }, characteristics: ['n'], characterizes: 'nope' })
+        scan(_raw: unknown) {
+          return { n: 1 };
+        }
+      }
+      return Bad;
+    }).toThrow(/characterizes must name one of the step's inputs or outputs \("raw"\), got "nope"/);
+  });
+});
+
 describe('per-run workflow options', () => {
   test('a run under another experiment records that experiment', async () => {
     prov = ProvML.init({ ...quiet });
