@@ -8,14 +8,15 @@ import { summarize, summaryGraph, type SummaryLevel } from '../query/lineage/sum
 import type { LineageDirection, ProvGraph, TraversalOptions } from '../query/lineage/types.js';
 import { classIri, predicateIri } from '../query/lineage/vocabulary.js';
 import { iriTerm } from '../query/sparql.js';
+import { cli } from './io.js';
 import { InputError } from './load.js';
 import { addSourceOptions, openSource, type SourceOpts } from './source.js';
 
 /**
  * `provml lineage` and `provml segment`: provenance graphs of a node (backward / forward) or
- * between nodes, as JSON, Mermaid, Graphviz DOT or SVG. Exit codes: 0 success, 1 failure while
- * querying or rendering (e.g. Graphviz missing for svg), 2 bad input (invalid IRI, unknown class or
- * predicate name, a node the provenance does not mention, unreadable source).
+ * between nodes, as JSON, Mermaid, Graphviz DOT or SVG. Exit codes: 0 success, 2 anything else —
+ * bad input (invalid IRI, unknown class or predicate name, a node the provenance does not
+ * mention, unreadable source), a failing endpoint, or Graphviz missing for svg.
  */
 
 interface GraphOpts extends SourceOpts {
@@ -62,11 +63,15 @@ function traversal(opts: GraphOpts): TraversalOptions {
 
 async function emit(text: string, opts: GraphOpts, what: string): Promise<void> {
   if (opts.out === undefined) {
-    process.stdout.write(text);
+    cli().stdout.write(text);
     return;
   }
-  await writeFile(opts.out, text);
-  process.stderr.write(`provml: wrote ${what} to ${opts.out}\n`);
+  try {
+    await writeFile(opts.out, text);
+  } catch (err) {
+    throw new InputError(`--out ${opts.out}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  cli().stderr.write(`provml: wrote ${what} to ${opts.out}\n`);
 }
 
 function graphOptions(cmd: Command): Command {

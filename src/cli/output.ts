@@ -1,3 +1,7 @@
+import { Console } from 'node:console';
+import { Writable } from 'node:stream';
+import { cli, type CliStream } from './io.js';
+
 /**
  * Tabular output shared by the reading commands: `table` (console.table on a TTY-friendly layout),
  * `json` (an array of objects) and `csv` (RFC 4180: quoted when needed, `"` doubled, CRLF-free
@@ -36,14 +40,27 @@ export function toCsv(objects: readonly object[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Write rows to stdout in the given format. */
-export function printRows(format: TableFormat, objects: readonly object[], out: NodeJS.WritableStream = process.stdout): void {
+/** `console.table`'s layout as text (written by the caller, not through the global console). */
+export function tableText(rows: readonly object[]): string {
+  let text = '';
+  const sink = new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      text += chunk.toString();
+      done();
+    },
+  });
+  new Console({ stdout: sink, colorMode: false }).table(rows);
+  return text;
+}
+
+/** Write rows to the command's stdout (or `out`) in the given format. */
+export function printRows(format: TableFormat, objects: readonly object[], out: CliStream = cli().stdout): void {
   const rows = objects as readonly Record<string, unknown>[];
   if (format === 'json') out.write(`${JSON.stringify(rows, null, 2)}\n`);
   else if (format === 'csv') out.write(toCsv(rows));
   else if (rows.length === 0) out.write('(none)\n');
   else {
     const table = rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'object' && v !== null && !(v instanceof Date) ? JSON.stringify(v) : v])));
-    console.table(table);
+    out.write(tableText(table));
   }
 }

@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import type { SparqlEndpoint } from '../store/endpoint.js';
 import { parseAuth } from '../store/http-auth.js';
 import { HttpSparqlEndpoint } from '../store/http.js';
+import { cli } from './io.js';
 import { InputError, loadFiles } from './load.js';
 
 /**
@@ -34,7 +35,7 @@ export interface OpenSource {
 }
 
 /** Open the source the options name. Throws {@link InputError} when there is none or both. */
-export async function openSource(opts: SourceOpts, env: Record<string, string | undefined> = process.env): Promise<OpenSource> {
+export async function openSource(opts: SourceOpts, env: Record<string, string | undefined> = cli().env): Promise<OpenSource> {
   const files = opts.data ?? [];
   if (files.length > 0 && opts.endpoint !== undefined) throw new InputError('give --endpoint or --data, not both');
   if (files.length > 0) {

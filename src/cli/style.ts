@@ -1,4 +1,5 @@
 import { styleText } from 'node:util';
+import { cli } from './io.js';
 
 /**
  * Terminal colours for the CLI with `node:util` styleText: on when the stream is a TTY or
@@ -15,7 +16,7 @@ type Format = Parameters<typeof styleText>[0];
  * const paint = painter(useColor(process.stdout));
  * ```
  */
-export function useColor(stream: { isTTY?: boolean }, env: Record<string, string | undefined> = process.env): boolean {
+export function useColor(stream: { isTTY?: boolean }, env: Record<string, string | undefined> = cli().env): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false') return true;
   return stream.isTTY === true;

@@ -1,34 +1,33 @@
 /**
- * `provml lineage` and `provml segment` as users run them: the real CLI entry in a child process,
+ * `provml lineage` and `provml segment` as users run them — the CLI's `run()`, in this process
+ * (test/unit/cli/run-cli.ts: no child process per test, so no dependence on machine speed) —
  * reading the hand-written fixture (test/fixtures/lineage/runs.ttl) with `--data`.
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadFiles } from '../../../src/cli/load.js';
 import { startSparqlServer, type SparqlServer } from '../../../src/store/server.js';
+import { provml as runCli } from '../cli/run-cli.js';
 
-const exec = promisify(execFile);
 const root = new URL('../../../', import.meta.url).pathname;
 const fixture = join(root, 'test/fixtures/lineage/runs.ttl');
 
-async function provml(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return provmlWith({}, ...args);
+function provml(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return runCli(args);
 }
 
-async function provmlWith(extra: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env };
-  for (const name of ['NO_COLOR', 'FORCE_COLOR', 'PROVML_ENDPOINT', 'PROVML_AUTH', 'PROVML_DOT']) delete env[name];
-  Object.assign(env, extra);
+/** With `PROVML_DOT` set: the SVG renderer reads it from process.env (the tests here run one at a time). */
+async function provmlWithDot(dot: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const before = process.env.PROVML_DOT;
+  process.env.PROVML_DOT = dot;
   try {
-    const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', join(root, 'src/cli.ts'), ...args], { cwd: root, env });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    return await runCli(args);
+  } finally {
+    if (before === undefined) delete process.env.PROVML_DOT;
+    else process.env.PROVML_DOT = before;
   }
 }
 
@@ -51,7 +50,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe.concurrent('provml lineage', () => {
+describe('provml lineage', () => {
   it('prints the backward lineage of a model as JSON', async () => {
     const r = await provml('lineage', 'urn:ex:a-m0', '--data', fixture);
     expect(r.code).toBe(0);
@@ -138,15 +137,16 @@ describe.concurrent('provml lineage', () => {
     expect(svg).toContain('raw survey.sgy');
   });
 
-  it('says how to install Graphviz when dot is missing (exit 1)', async () => {
-    const r = await provmlWith({ PROVML_DOT: '/nonexistent/provml-dot' }, 'lineage', 'urn:ex:a-m0', '--data', fixture, '--format', 'svg');
-    expect(r.code).toBe(1);
+  it('says how to install Graphviz when dot is missing (exit 2)', async () => {
+    const r = await provmlWithDot('/nonexistent/provml-dot', 'lineage', 'urn:ex:a-m0', '--data', fixture, '--format', 'svg');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^provml: Graphviz is not installed/);
     expect(r.stderr).toContain('Graphviz is not installed');
     expect(r.stderr).toContain('apt-get install graphviz');
   });
 });
 
-describe.concurrent('provml segment', () => {
+describe('provml segment', () => {
   it('prints the segment from a raw file to a model', async () => {
     const r = await provml('segment', '--from', 'urn:ex:raw', '--to', 'urn:ex:b-m1', '--data', fixture);
     expect(r.code).toBe(0);
