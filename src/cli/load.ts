@@ -5,11 +5,13 @@ import type { Quad } from '@rdfjs/types';
 import { Parser } from 'n3';
 import * as rdfExt from 'rdf-ext';
 import { EmbeddedStore } from '../store/embedded.js';
+import { readJournal } from '../transport/journal.js';
 
 /**
  * Loading provenance files for the CLI: N-Quads / N-Triples (including provml journals and
  * `provml serve` dumps), Turtle, TriG and JSON-LD. A syntax error becomes an {@link InputError}
- * naming the file and line.
+ * naming the file and line; so do a file with no statements at all and a journal with a torn
+ * (truncated) batch — the same rules `provml validate` applies.
  */
 
 /**
@@ -80,9 +82,46 @@ function lineOf(text: string, err: Error): number | undefined {
   return pos === undefined ? undefined : text.slice(0, Number(pos)).split('\n').length;
 }
 
+/** The 1-based line of the journal header of batch `seq` in `text` (undefined if absent). */
+export function batchHeaderLine(text: string, seq: number): number | undefined {
+  const header = `# provml batch seq=${seq} `;
+  let line = 1;
+  for (let at = 0; at < text.length; ) {
+    if (text.startsWith(header, at)) return line;
+    const nl = text.indexOf('\n', at);
+    if (nl < 0) break;
+    at = nl + 1;
+    line++;
+  }
+  return undefined;
+}
+
+/**
+ * Throw an {@link InputError} when the provml journal `file` (whose text is `text`) holds a torn
+ * batch: one whose lines or bytes fall short of its header, as a truncated copy or a process
+ * killed mid-write leaves it. `provml push` skips such batches; readers of a file refuse it.
+ */
+async function checkJournalBatches(file: string, text: string): Promise<void> {
+  const torn: { seq: number; got: string }[] = [];
+  const onWarning = (m: string) => {
+    const t = /torn batch seq=(\d+) \(([^)]*)\)/.exec(m);
+    if (t) torn.push({ seq: Number(t[1]), got: t[2]! });
+  };
+  for await (const batch of readJournal(file, { onWarning })) void batch;
+  const first = torn[0];
+  if (first === undefined) return;
+  const line = batchHeaderLine(text, first.seq);
+  const more = torn.length > 1 ? ` (and ${torn.length - 1} more)` : '';
+  throw new InputError(
+    `${file}${line ? `:${line}` : ''}: journal batch seq=${first.seq} is torn (${first.got})${more}: the file is truncated or was cut mid-write; \`provml push\` sends the complete batches and skips torn ones`,
+    { file, ...(line ? { line } : {}) },
+  );
+}
+
 /**
  * Read and parse one RDF file (format from its extension). Throws {@link InputError} for an
- * unknown extension, an unreadable file, or a syntax error (with its line).
+ * unknown extension, an unreadable file, a syntax error (with its line), a file with no RDF
+ * statements, or a provml journal with a torn batch.
  *
  * @example
  * ```ts
@@ -99,17 +138,20 @@ export async function readRdfFile(file: string): Promise<Quad[]> {
     throw new InputError(`${file}: cannot read: ${(err as Error).message}`, { file });
   }
   const baseIRI = pathToFileURL(resolve(file)).href;
+  let quads: Quad[];
   try {
     if (format === 'application/ld+json') {
       const dataset = await rdfEnv().io.dataset.fromText(format, text, { baseIRI });
-      return [...dataset];
-    }
-    return new Parser({ format, baseIRI }).parse(text);
+      quads = [...dataset];
+    } else quads = new Parser({ format, baseIRI }).parse(text);
   } catch (err) {
     const line = lineOf(text, err as Error);
     const message = (err as Error).message.replace(/ on line \d+\.?$/, '');
     throw new InputError(`${file}${line ? `:${line}` : ''}: ${message}`, { file, ...(line ? { line } : {}) });
   }
+  if (format === 'application/n-quads' && text.startsWith('# provml batch ')) await checkJournalBatches(file, text);
+  if (quads.length === 0) throw new InputError(`${file}: no RDF statements (${text.trim() === '' ? 'the file is empty' : 'only comments or prefixes'})`, { file });
+  return quads;
 }
 
 /**

@@ -6,9 +6,11 @@ import { Option } from 'commander';
 import { Parser, Store } from 'n3';
 import { sparqlIri } from '../query/runs.js';
 import { HttpSparqlEndpoint, parseAuth } from '../store/http.js';
-import { readRdfFile } from './load.js';
+import { bare, cli, setExitCode } from './io.js';
+import { InputError, readRdfFile } from './load.js';
 import { painter, useColor } from './style.js';
 import {
+  loadSource,
   packagedShapesFile,
   validate,
   type ValidationPhase,
@@ -20,7 +22,8 @@ import {
 /**
  * `provml validate`: SHACL validation of provenance files or a SPARQL endpoint. Exit codes: 0
  * conforms, 1 results found, 2 input could not be read (unreadable file, unknown format, syntax
- * error as `file:line: message`, endpoint unreachable or failing, invalid IRI).
+ * error as `file:line: message`, a file with no statements, a journal with a torn batch, endpoint
+ * unreachable or failing, invalid IRI, bad option values).
  */
 
 /** Inputs with at least this many triples get a progress bar (on a TTY stderr only). */
@@ -115,7 +118,7 @@ function progress(enabled: boolean): { onProgress: (done: number, total?: number
   return {
     onProgress(done, total, phase = 'validate') {
       if (!bar) {
-        if (!enabled || !process.stderr.isTTY || (total ?? done) < PROGRESS_MIN_TRIPLES) return;
+        if (!enabled || cli().stderr !== process.stderr || !process.stderr.isTTY || (total ?? done) < PROGRESS_MIN_TRIPLES) return;
         bar = new SingleBar(
           { stream: process.stderr, format: '{phase} [{bar}] {percentage}% | {value}/{total} | {duration}s', hideCursor: true, clearOnComplete: true },
           Presets.shades_classic,
@@ -130,27 +133,19 @@ function progress(enabled: boolean): { onProgress: (done: number, total?: number
   };
 }
 
-/** Where an error happened, `file:line:` first when the error carries them; never credentials. */
-function describeError(err: unknown): string {
-  const e = err as { message?: string; file?: unknown; line?: unknown };
-  const message = e.message ?? String(err);
-  if (typeof e.file === 'string' && !message.startsWith(e.file)) {
-    return `${e.file}${typeof e.line === 'number' ? `:${e.line}` : ''}: ${message}`;
-  }
-  return typeof e.file === 'string' ? message : `provml: ${message}`;
-}
-
 async function action(files: string[], opts: ValidateOpts): Promise<void> {
-  const envEndpoint = process.env.PROVML_ENDPOINT;
+  const { env } = cli();
+  const envEndpoint = env.PROVML_ENDPOINT || undefined;
   const endpointUrl = opts.endpoint ?? (files.length === 0 ? envEndpoint : undefined);
-  if (files.length > 0 && opts.endpoint !== undefined) throw new Error('give files or --endpoint, not both');
-  if (files.length === 0 && endpointUrl === undefined) throw new Error('nothing to validate: give files, --endpoint URL or PROVML_ENDPOINT');
+  if (files.length > 0 && opts.endpoint !== undefined) throw new InputError('give files or --endpoint, not both');
+  if (files.length === 0 && endpointUrl === undefined) throw new InputError('nothing to validate: give files, --endpoint URL or PROVML_ENDPOINT');
   if (opts.graph !== undefined) {
-    if (endpointUrl === undefined) throw new Error('--graph needs --endpoint');
+    if (endpointUrl === undefined) throw new InputError('--graph needs --endpoint');
     sparqlIri(opts.graph); // throws on an invalid IRI
   }
   const timeoutMs = Number(opts.timeout);
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new Error(`--timeout must be a positive number of milliseconds`);
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new InputError(`--timeout must be a positive number of milliseconds, got ${JSON.stringify(opts.timeout)}`);
+  const onWarning = (m: string) => void cli().stderr.write(`provml: warning: ${bare(m)}\n`);
 
   const userShapes = await Promise.all((opts.shapes ?? []).map((f) => readRdfFile(f)));
   const extraShapes = userShapes.length > 0 ? new Store(userShapes.flat()) : undefined;
@@ -158,13 +153,16 @@ async function action(files: string[], opts: ValidateOpts): Promise<void> {
   let endpoint: HttpSparqlEndpoint | undefined;
   let source: ValidationSource;
   if (endpointUrl !== undefined) {
-    const auth = process.env.PROVML_AUTH ? parseAuth(process.env.PROVML_AUTH) : undefined;
+    const auth = env.PROVML_AUTH ? parseAuth(env.PROVML_AUTH) : undefined;
     endpoint = new HttpSparqlEndpoint({ url: endpointUrl, timeoutMs, ...(auth ? { auth } : {}) });
     source = { endpoint, ...(opts.graph !== undefined ? { graph: opts.graph } : {}) };
   } else if (files.length === 1) {
     source = files[0]!;
   } else {
-    source = (await Promise.all(files.map((f) => readRdfFile(f)))).flat();
+    // Each file read by the same rules as a single one (journals, torn batches, empty files).
+    const loaded = [];
+    for (const f of files) loaded.push((await loadSource(f, { onWarning })).data);
+    source = loaded.flatMap((d) => [...d]);
   }
 
   const bar = progress(opts.progress);
@@ -173,20 +171,21 @@ async function action(files: string[], opts: ValidateOpts): Promise<void> {
     report = await validate(source, {
       ...(extraShapes ? { extraShapes } : {}),
       onProgress: bar.onProgress as (done: number, total?: number) => void,
-      onWarning: (m) => process.stderr.write(`provml: warning: ${m}\n`),
+      onWarning,
     });
   } finally {
     bar.stop();
     await endpoint?.close();
   }
 
+  const out = cli().stdout;
   if (opts.format === 'json') {
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    out.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
     const labels = report.results.length === 0 ? new Map<string, string>() : shapeLabels([packagedShapeQuads(), ...userShapes]);
-    process.stdout.write(renderReport(report, labels, useColor(process.stdout)));
+    out.write(renderReport(report, labels, useColor(out)));
   }
-  process.exitCode = report.conforms ? 0 : 1;
+  setExitCode(report.conforms ? 0 : 1);
 }
 
 function packagedShapeQuads(): Quad[] {
@@ -226,12 +225,5 @@ Examples:
   provml validate run.ttl --shapes my-shapes.ttl --format json
   provml validate --endpoint http://localhost:8890/sparql --graph urn:provml:run:0190…\n`,
     )
-    .action(async (files: string[], opts: ValidateOpts) => {
-      try {
-        await action(files, opts);
-      } catch (err) {
-        process.stderr.write(`${describeError(err)}\n`);
-        process.exitCode = 2;
-      }
-    });
+    .action(action); // errors reach run(): printed once, exit code 2
 }

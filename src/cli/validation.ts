@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
  * types, plus where the packaged shapes live (for shape labels in human output).
  */
 export { validate, ValidationInputError } from '../validate/index.js';
+export { loadSource } from '../validate/sources.js';
 export type { ValidateOptions, ValidationPhase, ValidationReport, ValidationResult, ValidationSource } from '../validate/index.js';
 
 const SHAPES_FILE = 'prov-ml.shapes.ttl';

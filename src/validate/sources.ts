@@ -72,7 +72,9 @@ class Loader {
 
 function syntaxError(file: string, err: unknown, line?: number): ValidationInputError {
   const l = line ?? (err as { context?: { line?: number } }).context?.line;
-  const msg = (err as Error).message ?? String(err);
+  let msg = (err as Error).message ?? String(err);
+  // A line given here is the file's; the parser's own "on line N" may count from elsewhere.
+  if (line !== undefined) msg = msg.replace(/ on line \d+\.?$/, '');
   return new ValidationInputError(`${file}${l ? `:${l}` : ''}: ${msg}`, { file, ...(l ? { line: l } : {}), cause: err });
 }
 
@@ -126,14 +128,65 @@ function startsLikeJournal(file: string): boolean {
   }
 }
 
-async function loadJournal(file: string, loader: Loader, onWarning?: (m: string) => void): Promise<void> {
+/** The 1-based line of the journal header of batch `seq` in `file` (undefined if not found). */
+async function batchHeaderLine(file: string, seq: number): Promise<number | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const header = `# provml batch seq=${seq} `;
+  let line = 1;
+  for (let at = 0; at < text.length; ) {
+    if (text.startsWith(header, at)) return line;
+    const nl = text.indexOf('\n', at);
+    if (nl < 0) break;
+    at = nl + 1;
+    line++;
+  }
+  return undefined;
+}
+
+class TornBatch extends Error {
+  constructor(
+    readonly seq: number,
+    readonly got: string,
+  ) {
+    super(`torn batch seq=${seq}`);
+  }
+}
+
+/**
+ * Load a provml journal's batches. `strict` (a file given by path): a torn batch — a truncated
+ * file, a process killed mid-write — is an input error naming the file and the batch's line, as
+ * it is for every other reader of a file; otherwise (`{ journal }`, read the way `provml push`
+ * replays it) torn batches are skipped with a warning.
+ */
+async function loadJournal(file: string, loader: Loader, onWarning: ((m: string) => void) | undefined, strict: boolean): Promise<void> {
   const parser = new Parser({ format: 'application/n-quads' });
-  for await (const batch of readJournal(file, onWarning ? { onWarning } : {})) {
-    try {
-      for (const q of parser.parse(batch.nquads)) loader.add(q);
-    } catch (err) {
-      throw syntaxError(file, err);
+  const warn = (m: string) => {
+    const torn = strict ? /torn batch seq=(\d+) \(([^)]*)\)/.exec(m) : null;
+    if (torn) throw new TornBatch(Number(torn[1]), torn[2]!);
+    onWarning?.(m);
+  };
+  try {
+    for await (const batch of readJournal(file, { onWarning: warn })) {
+      try {
+        for (const q of parser.parse(batch.nquads)) loader.add(q);
+      } catch (err) {
+        const header = await batchHeaderLine(file, batch.seq);
+        const inBatch = (err as { context?: { line?: number } }).context?.line;
+        throw syntaxError(file, err, header !== undefined && inBatch !== undefined ? header + inBatch : header);
+      }
     }
+  } catch (err) {
+    if (!(err instanceof TornBatch)) throw err;
+    const line = await batchHeaderLine(file, err.seq);
+    throw new ValidationInputError(
+      `${file}${line ? `:${line}` : ''}: journal batch seq=${err.seq} is torn (${err.got}): the file is truncated or was cut mid-write; \`provml push\` sends the complete batches and skips torn ones`,
+      { file, ...(line ? { line } : {}) },
+    );
   }
 }
 
@@ -144,7 +197,7 @@ async function loadFile(file: string, loader: Loader, onWarning?: (m: string) =>
     throw new ValidationInputError(`${file}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { file, cause: err });
   }
   const ext = extname(file).toLowerCase();
-  if (ext === '.nq' && startsLikeJournal(file)) return loadJournal(file, loader, onWarning);
+  if (ext === '.nq' && startsLikeJournal(file)) return loadJournal(file, loader, onWarning, true);
   if (ext === '.jsonld' || ext === '.json') return parseJsonLd(await readFile(file, 'utf8'), file, loader.add);
   const format = FORMATS[ext];
   if (!format) {
@@ -209,6 +262,10 @@ export async function loadSource(
   const loader = new Loader(options.onProgress);
   if (typeof source === 'string') {
     await loadFile(source, loader, options.onWarning);
+    if (loader.data.size === 0) {
+      // Nothing to check is bad input, not conforming data (an empty or all-comment file).
+      throw new ValidationInputError(`${source}: no RDF statements to validate (the file is empty or holds only comments/prefixes)`, { file: source });
+    }
     return { data: loader.done() };
   }
   if (isJournalSource(source)) {
@@ -217,7 +274,7 @@ export async function loadSource(
     } catch (err) {
       throw new ValidationInputError(`${source.journal}: cannot read the journal`, { file: source.journal, cause: err });
     }
-    await loadJournal(source.journal, loader, options.onWarning);
+    await loadJournal(source.journal, loader, options.onWarning, false);
     return { data: loader.done() };
   }
   if (isEndpointSource(source)) {

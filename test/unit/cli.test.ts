@@ -1,38 +1,53 @@
-import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+/**
+ * The `provml` CLI (inspect, docs, validate, exit codes and messages), called in-process through
+ * `run()` (test/unit/cli/run-cli.ts): the same code path as the executable, without a child
+ * process per call. `test/unit/cli/executable.test.ts` runs the real executable once.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { Parser } from 'n3';
+import { DataFactory, Parser, Writer } from 'n3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedStore } from '../../src/store/embedded.js';
+import { Journal } from '../../src/transport/journal.js';
+import { createQuadBatch } from '../../src/transport/sink.js';
+import { startFaultProxy } from '../support/fault-proxy.js';
+import { provml as runCli } from './cli/run-cli.js';
 import { startSparqlServer, type LoopbackServer } from './store/sparql-server.js';
 
-const exec = promisify(execFile);
 const root = new URL('../../', import.meta.url).pathname;
 const fixture = join(root, 'test/fixtures/training-run.ttl');
 const cliFixture = (name: string) => join(root, 'test/fixtures/cli', name);
 
-/** The environment without colour switches (children's stdout is a pipe). */
-function plainEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = { ...process.env, ...extra };
-  for (const name of ['NO_COLOR', 'FORCE_COLOR', 'PROVML_ENDPOINT', 'PROVML_AUTH']) if (!(name in extra)) delete env[name];
-  return env;
+/** `provml …` in this process; returns its exit code and output. */
+function provml(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return runCli(args);
 }
 
-/** Run the real CLI entry (as `provml …` would) and return its exit code and output. */
-async function provml(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return provmlWith({}, ...args);
+function provmlWith(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return runCli(args, { env });
 }
 
-async function provmlWith(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', join(root, 'src/cli.ts'), ...args], { cwd: root, env: plainEnv(env) });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+let tmp: string;
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'provml-cli-'));
+});
+afterAll(() => rm(tmp, { recursive: true, force: true }));
+
+/** The training fixture as a provml journal of two batches (in graph urn:provml:graph:fixture). */
+async function fixtureJournal(name: string): Promise<string> {
+  const quads = new Parser().parse(await readFile(fixture, 'utf8'));
+  const graph = DataFactory.namedNode('urn:provml:graph:fixture');
+  const nquads = new Writer({ format: 'N-Quads' }).quadsToString(quads.map((q) => DataFactory.quad(q.subject, q.predicate, q.object, graph)));
+  const lines = nquads.split('\n').filter((l) => l !== '');
+  const half = Math.floor(lines.length / 2);
+  const path = join(tmp, name);
+  const journal = Journal.openSync({ path, durability: 'none' });
+  await journal.append(createQuadBatch({ seq: 1, events: 3, nquads: `${lines.slice(0, half).join('\n')}\n`, size: half }));
+  await journal.append(createQuadBatch({ seq: 2, events: 3, nquads: `${lines.slice(half).join('\n')}\n`, size: lines.length - half }));
+  await journal.close();
+  return path;
 }
 
 interface JsonReport {
@@ -56,10 +71,91 @@ describe('provml CLI', () => {
     expect(d!.hyperparameters.length).toBeGreaterThan(0);
   });
 
-  it('rejects an invalid run IRI with exit code 2 naming it', async () => {
+  it('rejects an invalid run IRI with exit code 2 naming it, with "provml: " once', async () => {
     const r = await provml('inspect', fixture, '--run', 'bad iri> }');
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('not a valid IRI: "bad iri> }"');
+    expect(r.stderr).toBe('provml: not a valid IRI: "bad iri> }"\n');
+  });
+
+  it('says a run is not found (exit 2) and how to list runs, instead of three empty tables', async () => {
+    const r = await provml('inspect', fixture, '--run', 'urn:provml:run:nope');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`provml: run not found in ${fixture}: urn:provml:run:nope; they hold 1 run — list them with: provml inspect ${fixture}\n`);
+    const json = await provml('inspect', fixture, '--run', 'urn:provml:run:nope', '-f', 'json');
+    expect(json.code).toBe(2);
+  });
+
+  it('reads a journal; refuses a truncated one (file:line) and an empty file, like validate', async () => {
+    const journal = await fixtureJournal('inspect.nq');
+    const ok = await provml('inspect', journal, '-f', 'json');
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toHaveLength(1);
+    const text = await readFile(journal, 'utf8');
+    const cut = join(tmp, 'inspect-cut.nq');
+    await writeFile(cut, text.slice(0, text.length - 20)); // mid-line, in batch 2
+    const r = await provml('inspect', cut);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^${cut.replaceAll('.', '\\.')}:\\d+: `));
+    const lines = text.split('\n');
+    const torn = join(tmp, 'inspect-torn.nq');
+    await writeFile(torn, `${lines.slice(0, lines.length - 3).join('\n')}\n`); // whole lines, batch 2 short of 2
+    const t = await provml('inspect', torn);
+    expect(t.code).toBe(2);
+    const header = lines.findIndex((l) => l.startsWith('# provml batch seq=2 ')) + 1;
+    expect(t.stderr).toContain(`${torn}:${header}: journal batch seq=2 is torn`);
+    const empty = join(tmp, 'empty.nq');
+    await writeFile(empty, '');
+    const e = await provml('inspect', empty);
+    expect(e.code).toBe(2);
+    expect(e.stderr).toBe(`${empty}: no RDF statements (the file is empty)\n`);
+  });
+});
+
+describe('exit codes: 0 ok, 1 violations (validate only), 2 usage and input errors', () => {
+  it("commander's own usage errors exit 2 (unknown option, bad choice, missing argument, unknown command); help and version exit 0", async () => {
+    const cases: [string[], RegExp][] = [
+      [['validate', fixture, '--format', 'xml'], /argument 'xml' is invalid/],
+      [['inspect', fixture, '--bogus'], /unknown option '--bogus'/],
+      [['inspect'], /missing required argument 'files'/],
+      [['frobnicate'], /unknown command 'frobnicate'/],
+      [['sparql', 'ASK {}', '--format', 'yaml'], /argument 'yaml' is invalid/],
+      [['serve', '--port', 'x'], /a port is an integer/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await provml(...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(message);
+      expect(r.stderr, args.join(' ')).toMatch(/^provml: /);
+    }
+    const help = await provml('--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: provml');
+    expect((await provml('push', '--help')).stdout).toContain('--force');
+    const version = await provml('--version');
+    expect(version).toMatchObject({ code: 0, stdout: '0.1.0\n' });
+    const bare = await provml();
+    expect(bare.code).toBe(2); // no command: the help, on stderr
+    expect(bare.stderr).toContain('Usage: provml');
+  });
+
+  it('an endpoint answering HTTP 500 is exit 2 from validate and sparql alike', async () => {
+    const store = EmbeddedStore.create();
+    const server = await startSparqlServer(store);
+    const proxy = await startFaultProxy({ target: server.origin, mode: 'error500' });
+    try {
+      const url = proxy.url('/sparql');
+      const v = await provml('validate', '--endpoint', url, '--timeout', '5000');
+      const q = await provml('sparql', 'ASK { ?s ?p ?o }', '--endpoint', url);
+      for (const r of [v, q]) {
+        expect(r.code).toBe(2);
+        expect(r.stderr).toMatch(/^provml: .*HTTP 500/);
+        expect(r.stderr).not.toMatch(/provml: provml:/);
+      }
+    } finally {
+      await proxy.close();
+      await server.close();
+    }
   });
 });
 
@@ -75,6 +171,15 @@ describe('provml docs', () => {
     for (const id of ['LearningStageExecution', 'ModelEvaluation', 'EpochExecution']) expect(html).toContain(`id="${id}"`);
     JSON.parse(await readFile(join(out, 'prov-ml.jsonld'), 'utf8'));
     expect(await readFile(join(out, 'diagram.svg'), 'utf8')).toContain('<svg');
+  });
+
+  it('--out naming an existing file is exit 2 with a plain message, not a raw EEXIST', async () => {
+    const file = join(tmp, 'not-a-dir.html');
+    await writeFile(file, 'x');
+    const r = await provml('docs', '--out', file);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`provml: --out ${file}: exists and is not a directory; give a directory (it is created when missing)\n`);
+    expect(await readFile(file, 'utf8')).toBe('x');
   });
 });
 
@@ -135,6 +240,47 @@ describe('provml validate', () => {
     const none = await provml('validate');
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('nothing to validate');
+  });
+
+  it('validates a journal; exit 2 for a truncated journal (file:line) and for an empty file, never "conforms: 0 triples"', async () => {
+    const journal = await fixtureJournal('validate.nq');
+    const ok = await provml('validate', journal);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/^✓ conforms: 152 triples checked/);
+
+    const text = await readFile(journal, 'utf8');
+    const lines = text.split('\n');
+    const header2 = lines.findIndex((l) => l.startsWith('# provml batch seq=2 ')) + 1;
+    // Cut mid-line inside the first batch: nothing complete is left.
+    const cut = join(tmp, 'validate-cut.nq');
+    await writeFile(cut, text.slice(0, Math.floor(text.indexOf('# provml batch seq=2') / 2)));
+    const c = await provml('validate', cut);
+    expect(c.code).toBe(2);
+    expect(c.stdout).toBe('');
+    expect(c.stderr).toMatch(new RegExp(`^${cut.replaceAll('.', '\\.')}:1: journal batch seq=1 is torn \\(\\d+/\\d+ quads\\)`));
+    // Whole lines, the second batch short of its last three.
+    const torn = join(tmp, 'validate-torn.nq');
+    await writeFile(torn, `${lines.slice(0, lines.length - 4).join('\n')}\n`);
+    const t = await provml('validate', torn);
+    expect(t.code).toBe(2);
+    expect(t.stderr).toContain(`${torn}:${header2}: journal batch seq=2 is torn`);
+    // Several files are read by the same rules.
+    expect((await provml('validate', fixture, torn)).code).toBe(2);
+
+    for (const [name, content] of [['empty.ttl', ''], ['empty.nq', ''], ['comments.ttl', '@prefix ex: <urn:ex:> .\n# nothing\n']] as const) {
+      const file = join(tmp, name);
+      await writeFile(file, content);
+      const e = await provml('validate', file);
+      expect(e.code, name).toBe(2);
+      expect(e.stderr, name).toBe(`${file}: no RDF statements to validate (the file is empty or holds only comments/prefixes)\n`);
+      expect(e.stdout, name).toBe('');
+    }
+  });
+
+  it('a bad --timeout is exit 2', async () => {
+    const r = await provml('validate', '--endpoint', 'http://127.0.0.1:9/sparql', '--timeout', 'soon');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('provml: --timeout must be a positive number of milliseconds, got "soon"\n');
   });
 
   it('--shapes adds the user\'s SHACL shapes to provml\'s', async () => {
