@@ -3,9 +3,10 @@ import type { Quad, Term } from '@rdfjs/types';
 import { Option, type Command } from 'commander';
 import { Writer } from 'n3';
 import { Parser, type SparqlQuery } from 'sparqljs';
-import { PREFIXES, termValue } from '../query/sparql.js';
+import { PREFIXES } from '../query/sparql.js';
 import type { SparqlEndpoint } from '../store/endpoint.js';
-import { SparqlHttpError } from '../store/http-error.js';
+import { selectResults } from '../store/server-format.js';
+import { cli, type CliStream } from './io.js';
 import { InputError } from './load.js';
 import { TABLE_FORMATS, csvField, printRows, type TableFormat } from './output.js';
 import { addSourceOptions, openSource, type SourceOpts } from './source.js';
@@ -13,12 +14,14 @@ import { addSourceOptions, openSource, type SourceOpts } from './source.js';
 /**
  * `provml sparql "<query>"`: any SPARQL query or update, passed through to the source. The query
  * form is read with the sparqljs parser first, so a syntax error is reported with its line and
- * column (exit 2) before anything is sent. SELECT prints rows (table, JSON or CSV), ASK prints
- * `true`/`false`, CONSTRUCT/DESCRIBE print N-Triples (N-Quads when a quad names a graph);
- * updates run only with `--update`. Exit codes: 0 done, 2 bad input (syntax error, update without
- * `--update`, unreadable files, unreachable endpoint, request refused by the endpoint), 1 other
- * failures (endpoint errors 5xx). The provml prefixes (`provml:`, `prov:`, `mls:`, `rdf:`,
- * `rdfs:`, `xsd:`) are predeclared unless the query declares them itself.
+ * column (exit 2) before anything is sent. SELECT prints rows (a table, CSV, or with `--format
+ * json` the W3C SPARQL 1.1 Query Results JSON document — every value a string with its type,
+ * datatype or language, so `NaN`, `INF` and big integers survive), ASK prints `true`/`false`,
+ * CONSTRUCT/DESCRIBE print N-Triples (N-Quads when a quad names a graph); updates run only with
+ * `--update`. Exit codes: 0 done, 2 anything else (syntax error, update without `--update`,
+ * unreadable files, unreachable endpoint, any HTTP error from the endpoint). The provml prefixes
+ * (`provml:`, `prov:`, `mls:`, `rdf:`, `rdfs:`, `xsd:`) are predeclared unless the query declares
+ * them itself.
  */
 
 /**
@@ -152,10 +155,11 @@ export function parseSparql(text: string): ParsedSparql {
   return { form: 'SELECT', text: full, ...(variables ? { variables } : {}) };
 }
 
-function cell(t: Term | undefined, format: TableFormat): unknown {
+/** A table or CSV cell: the term's lexical form (IRIs bare, blank nodes as `_:b`). */
+function cell(t: Term | undefined): string | undefined {
   if (t === undefined) return undefined;
   if (t.termType === 'BlankNode') return `_:${t.value}`;
-  return format === 'json' ? termValue(t) : t.value;
+  return t.value;
 }
 
 /** Quads as N-Triples, or N-Quads when any names a graph. */
@@ -195,8 +199,8 @@ export async function runSparql(
   endpoint: SparqlEndpoint,
   query: string,
   options: SparqlRunOptions,
-  out: { write(text: string): unknown } = process.stdout,
-  err: { write(text: string): unknown } = process.stderr,
+  out: CliStream = cli().stdout,
+  err: CliStream = cli().stderr,
 ): Promise<void> {
   const parsed = parseSparql(query);
   switch (parsed.form) {
@@ -215,9 +219,15 @@ export async function runSparql(
     case 'SELECT': {
       const rows = await endpoint.select(parsed.text);
       const columns = parsed.variables ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
-      const records = rows.map((r) => Object.fromEntries(columns.map((c) => [c, cell(r[c], options.format)])));
+      if (options.format === 'json') {
+        // W3C SPARQL 1.1 Query Results JSON: values stay strings with their datatype, never JSON
+        // numbers, so "NaN"/"INF"/"-INF" doubles and 20-digit integers print exactly as stored.
+        out.write(`${JSON.stringify(selectResults(rows, columns), null, 2)}\n`);
+        return;
+      }
+      const records = rows.map((r) => Object.fromEntries(columns.map((c) => [c, cell(r[c])])));
       if (options.format === 'csv' && records.length === 0) out.write(`${columns.map(csvField).join(',')}\n`);
-      else printRows(options.format, records, out as NodeJS.WritableStream);
+      else printRows(options.format, records, out);
     }
   }
 }
@@ -229,11 +239,14 @@ interface SparqlOpts extends SourceOpts {
 }
 
 async function readQuery(arg: string | undefined, file: string | undefined): Promise<string> {
-  if ((arg === undefined) === (file === undefined)) throw new InputError('give the query as an argument or with --file, not both');
+  if (arg === undefined && file === undefined) {
+    throw new InputError('no query: give it as an argument (provml sparql "SELECT …") or with --file FILE (--file - reads stdin)');
+  }
+  if (arg !== undefined && file !== undefined) throw new InputError('give the query as an argument or with --file, not both');
   if (arg !== undefined) return arg;
   if (file === '-') {
     const chunks: Buffer[] = [];
-    for await (const c of process.stdin) chunks.push(c as Buffer);
+    for await (const c of cli().stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : c);
     return Buffer.concat(chunks).toString('utf8');
   }
   try {
@@ -258,7 +271,7 @@ export function addSparqlCommand(program: Command): void {
     .description('run a SPARQL query (SELECT → rows, ASK → true/false, CONSTRUCT/DESCRIBE → N-Triples/N-Quads) or, with --update, an update')
     .argument('[query]', 'the query text (or use --file)')
     .option('--file <path>', 'read the query from a file (- for stdin)')
-    .addOption(new Option('-f, --format <format>', 'output format of SELECT results').choices([...TABLE_FORMATS]).default('table'))
+    .addOption(new Option('-f, --format <format>', 'output format of SELECT results (json: W3C SPARQL 1.1 Query Results JSON)').choices([...TABLE_FORMATS]).default('table'))
     .option('--update', 'allow SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP…)');
   addSourceOptions(cmd).action(async (arg: string | undefined, opts: SparqlOpts) => {
     const query = await readQuery(arg, opts.file);
@@ -269,11 +282,8 @@ export function addSparqlCommand(program: Command): void {
     }
     const source = await openSource(opts);
     try {
+      // Any failure (unreachable endpoint, HTTP 4xx or 5xx) reaches run(): exit code 2.
       await runSparql(source.endpoint, query, { format: opts.format, update: opts.update === true, describe: source.describe });
-    } catch (e) {
-      // Unreachable endpoint, or the endpoint refused the request (4xx): bad input, exit 2.
-      if (e instanceof SparqlHttpError && (e.code !== 'status' || (e.status !== undefined && e.status < 500))) throw new InputError(e.message);
-      throw e;
     } finally {
       await source.close();
     }

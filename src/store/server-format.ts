@@ -67,8 +67,33 @@ export function termToJson(t: Term): Record<string, unknown> {
 }
 
 /**
- * SELECT rows as a SPARQL 1.1 Query Results JSON document. `head.vars` lists the variables in
- * the order they first appear in the rows (the embedded store does not report unbound ones).
+ * The object of a SPARQL 1.1 Query Results JSON document for SELECT rows: every value is a string
+ * with its `type` (and `datatype` or `xml:lang`), so doubles such as `NaN` and `INF` keep their
+ * lexical form. `head.vars` is `vars` when given (the query's projection, unbound variables
+ * included), else the variables in the order they first appear in the rows.
+ *
+ * @example
+ * ```ts
+ * selectResults(await store.select('SELECT ?s ?x WHERE { ?s ?p ?o }'), ['s', 'x']);
+ * // { head: { vars: ['s', 'x'] }, results: { bindings: [{ s: { type: 'uri', value: 'urn:a' } }] } }
+ * ```
+ */
+export function selectResults(rows: readonly Bindings[], vars?: readonly string[]): { head: { vars: string[] }; results: { bindings: Record<string, unknown>[] } } {
+  const seen = new Set<string>(vars ?? []);
+  const bindings = rows.map((row) => {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(row)) {
+      if (v === undefined) continue;
+      seen.add(k);
+      out[k] = termToJson(v);
+    }
+    return out;
+  });
+  return { head: { vars: [...seen] }, results: { bindings } };
+}
+
+/**
+ * SELECT rows as a SPARQL 1.1 Query Results JSON document (see {@link selectResults}).
  *
  * @example
  * ```ts
@@ -76,17 +101,8 @@ export function termToJson(t: Term): Record<string, unknown> {
  * // '{"head":{"vars":["s"]},"results":{"bindings":[{"s":{"type":"uri","value":"urn:a"}}]}}'
  * ```
  */
-export function selectResultsJson(rows: readonly Bindings[]): string {
-  const vars = new Set<string>();
-  const bindings = rows.map((row) => {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(row)) {
-      vars.add(k);
-      out[k] = termToJson(v);
-    }
-    return out;
-  });
-  return JSON.stringify({ head: { vars: [...vars] }, results: { bindings } });
+export function selectResultsJson(rows: readonly Bindings[], vars?: readonly string[]): string {
+  return JSON.stringify(selectResults(rows, vars));
 }
 
 /**
