@@ -2,6 +2,8 @@ import { Option, type Command } from 'commander';
 import { createMonitor, type MonitorSnapshot } from '../query/monitor.js';
 import { iriTerm } from '../query/sparql.js';
 import type { SparqlEndpoint } from '../store/endpoint.js';
+import { SparqlHttpError } from '../store/http-error.js';
+import { bare, cli, setExitCode } from './io.js';
 import { InputError } from './load.js';
 import { monitorLine, renderMonitor } from './monitor-view.js';
 import { addSourceOptions, openSource, type SourceOpts } from './source.js';
@@ -10,8 +12,9 @@ import { useColor } from './style.js';
 /**
  * `provml monitor --run IRI`: watch a run live from any SPARQL endpoint (typically `provml serve`,
  * which the training writes into). Exit codes: 0 the run has ended (or `--once` printed its
- * view), 1 `--timeout-after` elapsed first, 2 bad input (invalid IRI or option, unreadable
- * files, run not found or endpoint unreadable within `--wait`), 130 interrupted (Ctrl-C).
+ * view), 2 bad input (invalid IRI or option, unreadable files, run not found or endpoint
+ * unreadable within `--wait`; at once with `--once`, or when the endpoint refuses the request)
+ * and `--timeout-after` elapsing before the run ends, 130 interrupted (Ctrl-C).
  */
 
 const HIDE_CURSOR = '\u001b[?25l';
@@ -34,9 +37,9 @@ export interface WatchOptions {
   measure: string;
   /** Print one view and stop. */
   once: boolean;
-  /** How long an unknown run (or an unreadable endpoint) is waited for before exit code 2 (ms). */
+  /** How long an unknown run (or an unreachable endpoint) is waited for before exit code 2 (ms). */
   waitMs: number;
-  /** Give up (exit code 1) when the run has not ended after this long (ms). */
+  /** Give up (exit code 2) when the run has not ended after this long (ms). */
   timeoutAfterMs?: number;
   /** Batches the batch-time statistics cover (default 100). */
   recentBatches?: number;
@@ -83,10 +86,19 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 }
 
 /**
+ * Errors waiting cannot cure: the endpoint answered, and refused the request (HTTP 4xx other than
+ * 408/429: bad credentials, not a SPARQL endpoint, a query it rejects).
+ */
+function refused(err: unknown): boolean {
+  return err instanceof SparqlHttpError && err.code === 'status' && !err.retryable;
+}
+
+/**
  * Refresh a view of `options.run` on `endpoint` until the run ends; resolves with the exit code
- * (0 ended or `once`, 1 `timeoutAfterMs` elapsed, 130 interrupted). Throws an `InputError` when
- * the run is not found (or the endpoint cannot be read) within `waitMs`, a `TypeError` for an
- * invalid IRI.
+ * (0 ended or `once`, 2 `timeoutAfterMs` elapsed, 130 interrupted). Throws an `InputError` when
+ * the run is not found (or the endpoint cannot be read) within `waitMs` — at once when the
+ * endpoint refuses the request —, a `TypeError` for an invalid IRI. Each distinct error is
+ * written once: while waiting (on `err`, or under the view), or in the error thrown at the end.
  *
  * @example
  * ```ts
@@ -122,11 +134,13 @@ export async function watchRun(endpoint: SparqlEndpoint, options: WatchOptions, 
     for (;;) {
       let snapshot: MonitorSnapshot | undefined;
       let error: string | undefined;
+      let fatal = false;
       try {
         snapshot = await abortable(monitor.snapshot(), signal);
       } catch (e) {
         if (e instanceof Interrupted) return 130;
-        error = `cannot read ${where}: ${(e as Error).message}`;
+        error = `cannot read ${where}: ${bare((e as Error).message)}`;
+        fatal = refused(e);
       }
       if (snapshot) {
         seen = true;
@@ -135,19 +149,25 @@ export async function watchRun(endpoint: SparqlEndpoint, options: WatchOptions, 
         draw(snapshot);
         if (snapshot.finished || options.once) return 0;
       } else {
-        if (!seen && Date.now() - began >= options.waitMs) {
-          throw new InputError(error ?? `run not found in ${where}: ${options.run}${options.waitMs > 0 ? ` (waited ${options.waitMs} ms)` : ''}`);
+        if (fatal || (!seen && Date.now() - began >= options.waitMs)) {
+          if (error === undefined) {
+            throw new InputError(
+              `run not found in ${where}: ${options.run}${options.waitMs > 0 ? ` (waited ${options.waitMs} ms)` : ''}; list the runs with: provml sparql 'SELECT ?run ?start WHERE { ?run a provml:WorkflowExecution ; prov:startedAtTime ?start }' and the same --endpoint or --data`,
+            );
+          }
+          // Already shown while waiting: say only that we gave up.
+          throw new InputError(error === lastError ? `gave up after ${Date.now() - began} ms: ${error}` : error);
         }
         if (error !== undefined && error !== lastError) {
           if (tty) draw(last, error);
-          else err.write(`provml: ${error}\n`);
+          else err.write(`provml: ${error} (retrying${seen ? '' : ` for up to ${options.waitMs} ms`})\n`);
         } else if (error === undefined && !seen && !waitingNoted) err.write(`provml: waiting for run ${options.run} in ${where}…\n`);
         waitingNoted ||= error === undefined;
         lastError = error;
       }
       if (options.timeoutAfterMs !== undefined && Date.now() - began >= options.timeoutAfterMs) {
         err.write(`provml: --timeout-after ${options.timeoutAfterMs} ms elapsed before the run ended\n`);
-        return 1;
+        return 2;
       }
       try {
         await sleep(options.intervalMs, signal);
@@ -195,8 +215,8 @@ export function addMonitorCommand(program: Command): void {
     .addOption(new Option('-i, --interval <ms>', 'refresh interval in milliseconds').default('1000'))
     .addOption(new Option('-m, --measure <name>', 'measure drawn per epoch').default('loss'))
     .option('--once', 'print one view and exit (implied by --data: files do not change)')
-    .addOption(new Option('--wait <ms>', 'how long to wait for the run to appear before exit code 2 (default 10000; 0 with --data)'))
-    .addOption(new Option('--timeout-after <ms>', 'stop with exit code 1 when the run has not ended after this long'))
+    .addOption(new Option('--wait <ms>', 'how long to wait for the run (or the endpoint) to appear before exit code 2 (default 10000; 0 with --once or --data)'))
+    .addOption(new Option('--timeout-after <ms>', 'stop with exit code 2 when the run has not ended after this long'))
     .addOption(new Option('--recent <n>', 'batches the batch-time statistics cover').default('100'));
   addSourceOptions(cmd).action(async (opts: MonitorOpts) => {
     try {
@@ -205,6 +225,7 @@ export function addMonitorCommand(program: Command): void {
       throw new InputError((e as Error).message.replace(/^provml: /, ''));
     }
     const fromFiles = (opts.data ?? []).length > 0;
+    const once = opts.once === true || fromFiles;
     const recent = Number(opts.recent);
     if (!Number.isSafeInteger(recent) || recent < 1) throw new InputError(`--recent must be a positive integer, got ${JSON.stringify(opts.recent)}`);
     const timeoutAfter = milliseconds(opts.timeoutAfter, '--timeout-after', 0);
@@ -212,8 +233,9 @@ export function addMonitorCommand(program: Command): void {
       run: opts.run,
       intervalMs: milliseconds(opts.interval, '--interval', 10)!,
       measure: opts.measure,
-      once: opts.once === true || fromFiles,
-      waitMs: milliseconds(opts.wait, '--wait', 0) ?? (fromFiles ? 0 : 10_000),
+      once,
+      // One view: fail fast (a refused connection is reported once, at once) unless --wait says otherwise.
+      waitMs: milliseconds(opts.wait, '--wait', 0) ?? (once ? 0 : 10_000),
       ...(timeoutAfter !== undefined ? { timeoutAfterMs: timeoutAfter } : {}),
       recentBatches: recent,
     };
@@ -223,7 +245,8 @@ export function addMonitorCommand(program: Command): void {
     process.once('SIGINT', onSigint);
     let code = 2;
     try {
-      code = await watchRun(source.endpoint, { ...watch, describe: source.describe }, { out: process.stdout, err: process.stderr, signal: aborter.signal, color: useColor(process.stdout) });
+      const { stdout, stderr } = cli();
+      code = await watchRun(source.endpoint, { ...watch, describe: source.describe }, { out: stdout, err: stderr, signal: aborter.signal, color: useColor(stdout) });
     } finally {
       process.off('SIGINT', onSigint);
       // A request in flight keeps close() waiting; after Ctrl-C, do not make the user wait for it.
@@ -232,6 +255,6 @@ export function addMonitorCommand(program: Command): void {
       clearTimeout(timer);
       if (!closed && aborter.signal.aborted) process.exit(130);
     }
-    if (code !== 0) process.exitCode = code;
+    if (code !== 0) setExitCode(code);
   });
 }

@@ -36,6 +36,18 @@ function batchText(s: MonitorSnapshot): string {
   return `${current} (${b.completedInEpoch} done in epoch, ${b.completed} total)`;
 }
 
+/**
+ * Stage, epoch and batch, without mixing stages: the epochs shown belong to the most recently
+ * started stage that has epochs, which is not always the current stage (a validation without
+ * epochs after a training). Then the epochs' own stage names them: `validation | training epoch 4`.
+ */
+function progressText(s: MonitorSnapshot, sep: string): string {
+  const epoch = s.epoch.current !== undefined ? `epoch ${s.epoch.current} (${s.epoch.completed} done)` : 'no epoch yet';
+  const own = s.epoch.current === undefined || s.epoch.stage === s.stage;
+  const stage = s.stage ?? '-';
+  return own ? `${stage}${sep}${epoch}${sep}${batchText(s)}` : `${stage} | ${s.epoch.stage ?? 'workflow'} ${epoch}${sep}${batchText(s)}`;
+}
+
 function measuresText(m: Record<string, number>, sep: string, eq: string): string {
   return Object.keys(m)
     .sort()
@@ -89,8 +101,7 @@ export function renderMonitor(s: MonitorSnapshot, options: MonitorViewOptions = 
   const lines: string[] = [];
   lines.push(`${paint('bold', s.workflow ?? 'workflow')}  ${statusText(s, paint)}  elapsed ${formatDuration(s.elapsedMs)}`);
   lines.push(`${label('run')} ${s.run}`);
-  const epoch = s.epoch.current !== undefined ? `epoch ${s.epoch.current} (${s.epoch.completed} done)` : 'no epoch yet';
-  lines.push(`${label('stage')} ${s.stage ?? '-'}  ${epoch}  ${batchText(s)}`);
+  lines.push(`${label('stage')} ${progressText(s, '  ')}`);
   const losses = s.lossPerEpoch;
   if (losses.length > 0) {
     const width = Math.max(8, Math.min(60, columns - 50));
@@ -106,7 +117,9 @@ export function renderMonitor(s: MonitorSnapshot, options: MonitorViewOptions = 
   );
   const evaluation = measuresText(s.lastEvaluation, '  ', ' ');
   lines.push(`${label('eval')} ${evaluation ? `epoch ${s.lastEvaluationEpoch}: ${evaluation}` : '-'}`);
-  lines.push(`${label('lag')} ${s.lagMs !== undefined ? `${formatDuration(s.lagMs)} (last event ${clockTime(s.lastEventAt!)})` : '-'}`);
+  // A finished run has no lag: its last event is simply in the past.
+  if (s.finished) lines.push(`${label('lag')} - (run ended${s.lastEventAt ? `; last event ${clockTime(s.lastEventAt)}` : ''})`);
+  else lines.push(`${label('lag')} ${s.lagMs !== undefined ? `${formatDuration(s.lagMs)} (last event ${clockTime(s.lastEventAt!)})` : '-'}`);
   return lines.map((l) => fit(l, columns));
 }
 
@@ -120,12 +133,11 @@ export function renderMonitor(s: MonitorSnapshot, options: MonitorViewOptions = 
  */
 export function monitorLine(s: MonitorSnapshot): string {
   const parts = [`${clockTime(s.takenAt, false)} ${s.workflow ?? 'workflow'} ${s.finished ? (s.status ?? 'ended') : 'running'} ${formatDuration(s.elapsedMs)}`];
-  const epoch = s.epoch.current !== undefined ? `epoch ${s.epoch.current} (${s.epoch.completed} done)` : 'no epoch';
-  parts.push(`${s.stage ?? '-'} ${epoch} ${batchText(s)}`);
+  parts.push(progressText(s, ' ').replace('no epoch yet', 'no epoch'));
   if (s.lossPerEpoch.length > 0) parts.push(`${s.measure} ${sparkline(s.lossPerEpoch, 20)} ${formatNumber(s.lossPerEpoch.at(-1)!)}`);
   if (s.batchTime) parts.push(`batch mean ${formatNumber(s.batchTime.mean)} ms p95 ${formatNumber(s.batchTime.p95)} ms`);
   const evaluation = measuresText(s.lastEvaluation, ' ', '=');
   if (evaluation) parts.push(`eval ${evaluation}`);
-  if (s.lagMs !== undefined) parts.push(`lag ${formatDuration(s.lagMs)}`);
+  if (s.lagMs !== undefined && !s.finished) parts.push(`lag ${formatDuration(s.lagMs)}`);
   return parts.join(' | ');
 }

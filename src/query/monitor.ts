@@ -73,9 +73,12 @@ export interface MonitorSnapshot {
   stage?: string;
   /**
    * Epochs of the most recently started stage that has epochs: index of the most recently
-   * started one, and how many have ended.
+   * started one, how many have ended, and the type of the learning stage they belong to, named
+   * like {@link stage} (absent when the epochs belong to the run itself). That stage is not always
+   * {@link stage}: once a training ends and a validation without epochs starts, `stage` is
+   * `validation` and `epoch.stage` is `training`.
    */
-  epoch: { current?: number; completed: number };
+  epoch: { current?: number; completed: number; stage?: string };
   /**
    * Batches: the highest batch index started in the current epoch (the batch in progress, or the
    * last one), how many of its batches have ended, and how many batches of the whole run have ended.
@@ -93,7 +96,11 @@ export interface MonitorSnapshot {
   lastEvaluationEpoch?: number;
   /** The newest start or end time captured in the run. */
   lastEventAt?: string;
-  /** Now minus {@link lastEventAt} (ms): how far behind the clock the captured events are. */
+  /**
+   * Now minus {@link lastEventAt} (ms): how far behind the clock the captured events are. Only a
+   * lag while the run is going; once it has {@link finished}, it is merely the time since its last
+   * event (`provml monitor` does not show it then).
+   */
   lagMs?: number;
   /** When the snapshot was taken (ISO). */
   takenAt: string;
@@ -196,6 +203,8 @@ export function createMonitor(endpoint: SparqlEndpoint, run: string, options: Mo
     let epochStage: string | undefined;
     for (const e of epochs) if (epochStage === undefined || byTime(stageStart(e.stage), stageStart(epochStage)) >= 0) epochStage = e.stage;
     const stageEpochs = epochs.filter((e) => e.stage === epochStage);
+    const epochStageInfo = epochStage === undefined ? undefined : stages.get(epochStage);
+    const epochStageType = epochStageInfo === undefined ? undefined : (epochStageInfo.type ?? 'stage'); // named like `stage`
     const current = stageEpochs.at(-1);
     const previous = stageEpochs.at(-2);
 
@@ -257,7 +266,11 @@ export function createMonitor(endpoint: SparqlEndpoint, run: string, options: Mo
       finished: first.end !== undefined || first.status !== undefined,
       elapsedMs: Math.max(0, endMs - startedMs),
       ...(currentStage ? { stage: currentStage[1].type ?? 'stage' } : {}),
-      epoch: { ...(current ? { current: current.index } : {}), completed: stageEpochs.filter((e) => e.end !== undefined).length },
+      epoch: {
+        ...(current ? { current: current.index } : {}),
+        completed: stageEpochs.filter((e) => e.end !== undefined).length,
+        ...(epochStageType !== undefined ? { stage: epochStageType } : {}),
+      },
       batch: {
         ...(currentCount?.last !== undefined ? { current: currentCount.last } : {}),
         completedInEpoch: currentCount?.done ?? 0,

@@ -1,12 +1,24 @@
+import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { watchRun, type WatchOptions } from '../../../src/cli/monitor-command.js';
 import { monitorLine, renderMonitor } from '../../../src/cli/monitor-view.js';
 import { formatDuration, formatNumber, sparkline } from '../../../src/cli/sparkline.js';
 import { InputError } from '../../../src/cli/load.js';
-import { ProvML } from '../../../src/index.js';
-import type { MonitorSnapshot } from '../../../src/query/monitor.js';
+import { ProvML, track } from '../../../src/index.js';
+import { monitorSnapshot, type MonitorSnapshot } from '../../../src/query/monitor.js';
 import { EmbeddedStore } from '../../../src/store/embedded.js';
+import { HttpSparqlEndpoint } from '../../../src/store/http.js';
+import { provml } from '../cli/run-cli.js';
+import { startSparqlServer } from '../store/sparql-server.js';
 import { startTraining } from './monitor-training.js';
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address() as { port: number };
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
 
 const snapshot: MonitorSnapshot = {
   run: 'urn:provml:execution:r1',
@@ -15,7 +27,7 @@ const snapshot: MonitorSnapshot = {
   finished: false,
   elapsedMs: 65_000,
   stage: 'training',
-  epoch: { current: 3, completed: 3 },
+  epoch: { current: 3, completed: 3, stage: 'training' },
   batch: { current: 4, completedInEpoch: 4, completed: 34 },
   measure: 'loss',
   lossPerEpoch: [0.9, 0.6, 0.4, 0.3],
@@ -75,6 +87,70 @@ describe('monitor view', () => {
       '09:01:05 digits running 1m 05s | training epoch 3 (3 done) batch 4 (4 done in epoch, 34 total) | loss █▄▂▁ 0.3 | batch mean 12.35 ms p95 20 ms | eval accuracy=0.91 loss=0.3 | lag 400 ms',
     );
   });
+
+  it('names the stage of the epochs when it is not the current stage (no "validation epoch 4")', () => {
+    const validating: MonitorSnapshot = { ...snapshot, stage: 'validation', epoch: { current: 4, completed: 5, stage: 'training' } };
+    const view = renderMonitor(validating).join('\n');
+    expect(view).toContain('validation | training epoch 4 (5 done)  batch 4');
+    expect(view).not.toMatch(/validation {2}epoch/);
+    expect(monitorLine(validating)).toContain('| validation | training epoch 4 (5 done) batch 4 ');
+    // Epochs of the run itself (no stage), while a stage without epochs runs.
+    expect(monitorLine({ ...snapshot, stage: 'testing', epoch: { current: 0, completed: 1 } })).toContain('| testing | workflow epoch 0 (1 done)');
+    expect(monitorLine({ ...snapshot, stage: undefined as never, epoch: { current: 0, completed: 1 } })).toContain('| - epoch 0 (1 done)');
+  });
+
+  it('reports no lag for a finished run', () => {
+    const ended: MonitorSnapshot = { ...snapshot, finished: true, status: 'completed', lagMs: 3_600_000 };
+    const view = renderMonitor(ended).join('\n');
+    expect(view).toMatch(/lag +- \(run ended; last event 09:01:04\.600\)/);
+    expect(view).not.toContain('1h 00m');
+    expect(monitorLine(ended)).not.toContain('lag');
+    expect(monitorLine(ended)).toMatch(/^09:01:05 digits completed 1m 05s \| /);
+  });
+});
+
+describe('monitor snapshot stages', () => {
+  let prov: ProvML | undefined;
+  afterEach(async () => {
+    await prov?.shutdown();
+    prov = undefined;
+  });
+
+  it('gives the epochs\' stage when a validation without epochs follows the training', async () => {
+    const store = EmbeddedStore.create();
+    prov = ProvML.init({ store, environment: false, files: false, installExitHooks: false, flushIntervalMs: 10 });
+    let release!: () => void;
+    const hold = new Promise<void>((r) => (release = r));
+    let validating!: () => void;
+    const inValidation = new Promise<void>((r) => (validating = r));
+    let run = '';
+    const done = track.workflow({ name: 'train-then-validate' }, async () => {
+      const training = track.start('stage', { stage: 'training' });
+      run = `urn:provml:execution:${training.root}`;
+      for (let e = 0; e < 2; e++) {
+        const epoch = track.start('epoch', { parent: training, index: e, measures: ['loss'] });
+        track.start('batch', { parent: epoch, index: 0 }).end();
+        epoch.end({ loss: 1 / (e + 1) });
+      }
+      training.end();
+      await new Promise((r) => setTimeout(r, 5)); // the validation starts strictly later
+      const validation = track.start('stage', { stage: 'validation' });
+      validating();
+      await hold;
+      validation.end();
+    });
+    await inValidation;
+    await prov.flush();
+    const s = await monitorSnapshot(store, run);
+    expect(s).toMatchObject({ stage: 'validation', epoch: { current: 1, completed: 2, stage: 'training' }, finished: false });
+    expect(monitorLine(s!)).toContain('| validation | training epoch 1 (2 done) ');
+    release();
+    await done;
+    await prov.flush();
+    const end = (await monitorSnapshot(store, run))!;
+    expect(end.finished).toBe(true);
+    expect(renderMonitor(end).join('\n')).toMatch(/lag +- \(run ended/);
+  });
 });
 
 describe('watchRun', () => {
@@ -109,7 +185,7 @@ describe('watchRun', () => {
     expect(final).toContain('epoch 2 (3 done)');
   });
 
-  it('prints one line per refresh off a TTY, and stops on --timeout-after (1) or abort (130)', async () => {
+  it('prints one line per refresh off a TTY, and stops on --timeout-after (2) or abort (130)', async () => {
     const store = EmbeddedStore.create();
     prov = ProvML.init({ store, environment: false, files: false, installExitHooks: false, flushIntervalMs: 10 });
     const training = startTraining({ name: 'watch-pipe', epochs: 2, batches: 2, pauseAt: { epoch: 0, batch: 1 } });
@@ -118,7 +194,7 @@ describe('watchRun', () => {
     await prov.flush();
     const out = new Sink();
     const err = new Sink();
-    expect(await watchRun(store, { ...base(run), timeoutAfterMs: 400 }, { out, err })).toBe(1);
+    expect(await watchRun(store, { ...base(run), timeoutAfterMs: 400 }, { out, err })).toBe(2);
     expect(out.text.trim().split('\n').length).toBeGreaterThan(1);
     expect(out.text.split('\n')[0]).toMatch(/watch-pipe running .* \| training epoch 0 \(0 done\) batch 1 \(1 done in epoch, 1 total\)/);
     expect(err.text).toContain('--timeout-after 400 ms elapsed');
@@ -143,5 +219,62 @@ describe('watchRun', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(120);
     expect(err.text).toContain('waiting for run urn:provml:execution:none');
     await expect(watchRun(store, { ...base('not an iri'), waitMs: 0 }, { out: new Sink(), err })).rejects.toThrow(TypeError);
+  });
+
+  it('shows an unreachable endpoint once while waiting, then gives up without repeating it', async () => {
+    const port = await freePort();
+    const endpoint = new HttpSparqlEndpoint({ url: `http://127.0.0.1:${port}/sparql`, timeoutMs: 2000 });
+    try {
+      const err = new Sink();
+      const error = await watchRun(endpoint, { ...base('urn:provml:execution:r'), waitMs: 150, describe: 'the endpoint' }, { out: new Sink(), err }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as Error).message).toMatch(/^gave up after \d+ ms: cannot read the endpoint: cannot reach SPARQL endpoint/);
+      expect(err.text.trim().split('\n')).toEqual([expect.stringMatching(/^provml: cannot read the endpoint: cannot reach SPARQL endpoint .*\(retrying for up to 150 ms\)$/)]);
+    } finally {
+      await endpoint.close();
+    }
+  });
+
+  it('fails at once when the endpoint refuses the request (HTTP 401), however long --wait is', async () => {
+    const guarded = await startSparqlServer(EmbeddedStore.create(), { authorization: 'Basic nobody' });
+    const endpoint = new HttpSparqlEndpoint({ url: guarded.url });
+    try {
+      const started = Date.now();
+      const err = new Sink();
+      await expect(watchRun(endpoint, { ...base('urn:provml:execution:r'), waitMs: 30_000 }, { out: new Sink(), err })).rejects.toThrow(/HTTP 401/);
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(err.text).toBe('');
+    } finally {
+      await endpoint.close();
+      await guarded.close();
+    }
+  });
+});
+
+describe('provml monitor (the command, in process)', () => {
+  it('--once on a refused endpoint fails fast with one message and exit 2', async () => {
+    const port = await freePort();
+    const started = Date.now();
+    const r = await provml(['monitor', '--run', 'urn:provml:execution:r', '--endpoint', `http://127.0.0.1:${port}/sparql`, '--once']);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^provml: cannot read http:\/\/127\.0\.0\.1:\d+\/sparql: cannot reach SPARQL endpoint [^\n]*\n$/);
+  });
+
+  it('--once on a run that is not there: exit 2 at once, saying how to list runs; bad values are exit 2', async () => {
+    const fixture = new URL('../../fixtures/training-run.ttl', import.meta.url).pathname;
+    const r = await provml(['monitor', '--run', 'urn:provml:execution:none', '--data', fixture]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^provml: run not found in .*training-run\.ttl: urn:provml:execution:none; list the runs with: provml sparql/);
+    const ok = await provml(['monitor', '--run', 'urn:provml:run:mnist-2025-03-14:workflow-execution', '--data', fixture]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/mnist-classifier completed .* \| training epoch 1 \(2 done\)/);
+    expect(ok.stdout).not.toMatch(/lag/);
+    for (const bad of [['--interval', '1'], ['--recent', '0'], ['--wait', '-1']]) {
+      const b = await provml(['monitor', '--run', 'urn:x:r', '--data', fixture, ...bad]);
+      expect(b.code, bad.join(' ')).toBe(2);
+    }
+    expect((await provml(['monitor', '--run', 'bad iri', '--data', fixture])).stderr).toBe('provml: not a valid run IRI: "bad iri"\n');
   });
 });
