@@ -73,6 +73,12 @@ export interface SparqlServerOptions {
   onWrite?: (write: StoreWrite) => void | Promise<void>;
   /** Largest accepted request body (default 64 MiB); larger → 413. */
   maxBodyBytes?: number;
+  /**
+   * Refuse every change — SPARQL Update and Graph Store POST/PUT/DELETE — with HTTP 403; queries
+   * and Graph Store GET/HEAD still answer (default false). `provml serve` is read-only unless
+   * started with `--update`, so no local process can `DROP ALL` by accident.
+   */
+  readOnly?: boolean;
 }
 
 /**
@@ -169,7 +175,8 @@ async function withDataset(query: string, params: URLSearchParams): Promise<stri
  * N-Quads, Turtle, TriG), PUT, DELETE on `?graph=IRI` or `?default`.
  *
  * Bad input answers 400 (413 for oversized bodies, 404 for unknown graphs) with a plain-text
- * message; nothing a client sends can crash the server. Requests whose `Host` is not a loopback
+ * message; nothing a client sends can crash the server. With `readOnly`, updates and Graph Store
+ * writes answer 403. Requests whose `Host` is not a loopback
  * name (DNS rebinding) or that carry a foreign `Origin` (a web page) are refused with 403 when
  * the server is bound to loopback.
  *
@@ -187,7 +194,13 @@ export async function startSparqlServer(options: SparqlServerOptions): Promise<S
   const host = options.host ?? '127.0.0.1';
   const limit = options.maxBodyBytes ?? 64 * 1024 * 1024;
   const loopbackOnly = host === '127.0.0.1' || host === '::1' || host === 'localhost';
+  const readOnly = options.readOnly === true;
   let writes: Promise<unknown> = Promise.resolve();
+
+  /** 403 on a read-only server, before a write request's body is even read. */
+  function writable(what: string): void {
+    if (readOnly) throw new HttpError(403, `read-only endpoint: ${what} refused (start provml serve with --update to accept writes)`);
+  }
 
   /** Apply changes one request at a time, each followed by its durability hook, in order. */
   function write(changes: readonly StoreWrite[], apply: () => void | Promise<void>): Promise<void> {
@@ -209,6 +222,7 @@ export async function startSparqlServer(options: SparqlServerOptions): Promise<S
     if (params.has('using-graph-uri') || params.has('using-named-graph-uri')) {
       throw new HttpError(400, 'using-graph-uri / using-named-graph-uri are not supported; write USING in the update');
     }
+    writable('SPARQL Update');
     if (text.trim() === '') throw new HttpError(400, 'empty update');
     await write([{ kind: 'update', update: text }], () => store.update(text));
   }
@@ -232,7 +246,7 @@ export async function startSparqlServer(options: SparqlServerOptions): Promise<S
       if (params.has('update')) throw new HttpError(405, 'updates must be POSTed', { allow: 'POST' });
       const q = params.get('query');
       if (q === null) {
-        send(res, 200, 'provml serve: SPARQL 1.1 Protocol endpoint. Send ?query=…, or POST an update.\n', 'text/plain; charset=utf-8');
+        send(res, 200, `provml serve: SPARQL 1.1 Protocol endpoint. Send ?query=…${readOnly ? ' (read-only: updates are refused)' : ', or POST an update'}.\n`, 'text/plain; charset=utf-8');
         return 'query';
       }
       await query(q, params, req, res);
@@ -240,6 +254,7 @@ export async function startSparqlServer(options: SparqlServerOptions): Promise<S
     }
     if (req.method !== 'POST') throw new HttpError(405, `method ${req.method} not allowed`, { allow: 'GET, POST' });
     const type = mediaType(req);
+    if (type === 'application/sparql-update') writable('SPARQL Update');
     const body = await readBody(req, limit);
     if (type === FORM) {
       const form = new URLSearchParams(body);
@@ -285,6 +300,7 @@ export async function startSparqlServer(options: SparqlServerOptions): Promise<S
       }
       case 'POST':
       case 'PUT': {
+        writable(`Graph Store ${req.method}`);
         const syntax = syntaxOfContentType(req.headers['content-type']);
         if (!syntax) throw new HttpError(415, 'send application/n-triples, application/n-quads, text/turtle or application/trig');
         const body = await readBody(req, limit);
@@ -312,6 +328,7 @@ export async function startSparqlServer(options: SparqlServerOptions): Promise<S
         return;
       }
       case 'DELETE': {
+        writable('Graph Store DELETE');
         if (!(await exists())) throw new HttpError(404, `no graph ${named}`);
         const drop = named === null ? 'CLEAR DEFAULT' : `DROP GRAPH <${named}>`;
         await write([{ kind: 'update', update: drop }], () => store.update(drop));
@@ -355,7 +372,8 @@ export async function startSparqlServer(options: SparqlServerOptions): Promise<S
         operation = 'graph-store';
         await graphStore(req, res, url.searchParams);
       } else if (path === '/' && (req.method === 'GET' || req.method === 'HEAD')) {
-        send(res, 200, 'provml serve\n  query/update: /sparql\n  graph store:  /data?graph=IRI | /data?default\n', 'text/plain; charset=utf-8');
+        const mode = readOnly ? '  read-only: updates and Graph Store writes are refused (start with --update to allow them)\n' : '';
+        send(res, 200, `provml serve\n  query/update: /sparql\n  graph store:  /data?graph=IRI | /data?default\n${mode}`, 'text/plain; charset=utf-8');
       } else throw new HttpError(404, `no such endpoint: ${path} (try /sparql or /data)`);
     } catch (err) {
       const e = err instanceof HttpError ? err : new HttpError(400, (err as Error)?.message ?? String(err));

@@ -23,6 +23,7 @@ beforeAll(async () => {
   server = await serve({
     data: join(dir, 'store'),
     port: 0,
+    update: true, // the runs write into it (`provml serve --update`)
     log: () => {},
     onRequest: (r) => {
       if (!counting || r.method !== 'POST' || r.status >= 300) return;

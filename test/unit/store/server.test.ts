@@ -207,7 +207,7 @@ describe('provml serve store directory', () => {
 
   it('`provml serve` runs until SIGTERM, then saves store.nq', async () => {
     const data = join(dir, 'cli');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve', '--data', data, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve', '--data', data, '--port', '0', '--update'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     while (!/graph store/.test(out)) {
@@ -228,13 +228,53 @@ describe('provml serve store directory', () => {
 
   it('serve() shares one store between clients and persists it', async () => {
     const data = join(dir, 'api');
-    const s = await serve({ data, port: 0, log: () => {} });
+    const s = await serve({ data, port: 0, update: true, log: () => {} });
     const one = new HttpSparqlEndpoint({ url: s.queryUrl, gsp: { url: s.gspUrl, style: 'standard' } });
     const two = new HttpSparqlEndpoint({ url: s.queryUrl });
     await one.insertQuads('<urn:x> <urn:p> "from one" <urn:shared> .\n');
     expect((await two.select('SELECT ?o WHERE { ?s ?p ?o }')).map((r) => r.o!.value)).toEqual(['from one']);
     await Promise.all([one.close(), two.close()]);
     await s.stop();
+    const reopened = await EmbeddedStore.open({ path: join(data, 'store.nq'), persistOnClose: false });
+    expect(reopened.size).toBe(1);
+  });
+
+  it('serve() is read-only unless asked: updates and Graph Store writes get 403, queries still answer', async () => {
+    const data = join(dir, 'readonly');
+    const seed = await serve({ data, port: 0, update: true, log: () => {} });
+    const writer = new HttpSparqlEndpoint({ url: seed.queryUrl });
+    await writer.update('INSERT DATA { GRAPH <urn:kept> { <urn:s> <urn:p> "kept" } }');
+    await writer.close();
+    await seed.stop();
+
+    const lines: string[] = [];
+    const s = await serve({ data, port: 0, log: (l) => lines.push(l) });
+    try {
+      expect(lines.join('\n')).toMatch(/read-only/);
+      expect(lines.join('\n')).toContain('--update');
+      const refusals = [
+        await http(s.updateUrl, { method: 'POST', headers: { 'content-type': 'application/sparql-update' }, body: 'DROP ALL' }),
+        await http(s.updateUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'update=DROP%20ALL' }),
+        await http(`${s.gspUrl}?graph=urn:kept`, { method: 'POST', headers: { 'content-type': NT }, body: '<urn:x> <urn:p> "new" .\n' }),
+        await http(`${s.gspUrl}?graph=urn:kept`, { method: 'PUT', headers: { 'content-type': NT }, body: '<urn:x> <urn:p> "new" .\n' }),
+        await http(`${s.gspUrl}?graph=urn:kept`, { method: 'DELETE' }),
+        await http(`${s.gspUrl}?default`, { method: 'DELETE' }),
+      ];
+      for (const r of refusals) {
+        expect(r.status).toBe(403);
+        expect(r.text).toMatch(/^read-only endpoint: (SPARQL Update|Graph Store (POST|PUT|DELETE)) refused \(start provml serve with --update to accept writes\)/);
+      }
+      const client = new HttpSparqlEndpoint({ url: s.queryUrl, gsp: { url: s.gspUrl, style: 'standard' } });
+      await expect(client.update('DROP ALL')).rejects.toThrow(/HTTP 403/);
+      await expect(client.insertQuads('<urn:y> <urn:p> "z" <urn:g> .\n')).rejects.toThrow(/HTTP 403/);
+      expect((await client.select('SELECT ?o WHERE { ?s ?p ?o }')).map((r) => r.o!.value)).toEqual(['kept']);
+      expect(await client.ask('ASK { <urn:s> ?p ?o }')).toBe(true);
+      await client.close();
+      expect((await http(`${s.gspUrl}?graph=urn:kept`)).text).toContain('"kept"');
+      expect((await http(s.url)).text).toContain('read-only');
+    } finally {
+      await s.stop();
+    }
     const reopened = await EmbeddedStore.open({ path: join(data, 'store.nq'), persistOnClose: false });
     expect(reopened.size).toBe(1);
   });
