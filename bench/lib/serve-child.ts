@@ -22,7 +22,7 @@ export interface ServeChild {
 }
 
 /**
- * Start `provml serve --port 0 --data <dir>` from the sources under `root` (through tsx) in a child
+ * Start `provml serve --port 0 --data <dir> --update` (the benchmarks capture into it) from the sources under `root` (through tsx) in a child
  * process; resolves once it listens (it has printed its `ProvML.init(…)` hint and written
  * `<dir>/serve.json`). The child is killed if this process exits first.
  *
@@ -33,7 +33,7 @@ export interface ServeChild {
  * ```
  */
 export async function startServe(root: string, dir: string): Promise<ServeChild> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli.ts'), 'serve', '--port', '0', '--data', dir], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli.ts'), 'serve', '--port', '0', '--data', dir, '--update'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
