@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Quad } from '@rdfjs/types';
@@ -97,11 +97,30 @@ export function batchHeaderLine(text: string, seq: number): number | undefined {
 }
 
 /**
- * Throw an {@link InputError} when the provml journal `file` (whose text is `text`) holds a torn
- * batch: one whose lines or bytes fall short of its header, as a truncated copy or a process
- * killed mid-write leaves it. `provml push` skips such batches; readers of a file refuse it.
+ * Throw an {@link InputError} naming file and line when `file` is a provml journal (an `.nq` file
+ * that starts with a batch header) holding a torn batch: one whose lines or bytes fall short of
+ * its header, as a truncated copy or a process killed mid-write leaves it. `provml push` skips
+ * such batches (so does the validate library, with a warning); the CLI's readers refuse the file.
+ * `text` is the file's text when the caller has it.
+ *
+ * @example
+ * ```ts
+ * await assertNoTornBatches('run.nq'); // throws "run.nq:41: journal batch seq=3 is torn (7/10 quads): …"
+ * ```
  */
-async function checkJournalBatches(file: string, text: string): Promise<void> {
+export async function assertNoTornBatches(file: string, text?: string): Promise<void> {
+  if (rdfMediaType(file) !== 'application/n-quads') return;
+  if (text === undefined) {
+    const head = Buffer.alloc(15);
+    const fh = await open(file, 'r').catch(() => undefined);
+    if (fh === undefined) return; // unreadable: the reader says so
+    try {
+      await fh.read(head, 0, head.length, 0);
+    } finally {
+      await fh.close();
+    }
+    if (head.toString('latin1') !== '# provml batch ') return;
+  } else if (!text.startsWith('# provml batch ')) return;
   const torn: { seq: number; got: string }[] = [];
   const onWarning = (m: string) => {
     const t = /torn batch seq=(\d+) \(([^)]*)\)/.exec(m);
@@ -110,7 +129,7 @@ async function checkJournalBatches(file: string, text: string): Promise<void> {
   for await (const batch of readJournal(file, { onWarning })) void batch;
   const first = torn[0];
   if (first === undefined) return;
-  const line = batchHeaderLine(text, first.seq);
+  const line = batchHeaderLine(text ?? (await readFile(file, 'utf8')), first.seq);
   const more = torn.length > 1 ? ` (and ${torn.length - 1} more)` : '';
   throw new InputError(
     `${file}${line ? `:${line}` : ''}: journal batch seq=${first.seq} is torn (${first.got})${more}: the file is truncated or was cut mid-write; \`provml push\` sends the complete batches and skips torn ones`,
@@ -149,7 +168,7 @@ export async function readRdfFile(file: string): Promise<Quad[]> {
     const message = (err as Error).message.replace(/ on line \d+\.?$/, '');
     throw new InputError(`${file}${line ? `:${line}` : ''}: ${message}`, { file, ...(line ? { line } : {}) });
   }
-  if (format === 'application/n-quads' && text.startsWith('# provml batch ')) await checkJournalBatches(file, text);
+  await assertNoTornBatches(file, text);
   if (quads.length === 0) throw new InputError(`${file}: no RDF statements (${text.trim() === '' ? 'the file is empty' : 'only comments or prefixes'})`, { file });
   return quads;
 }

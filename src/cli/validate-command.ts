@@ -7,7 +7,7 @@ import { Parser, Store } from 'n3';
 import { sparqlIri } from '../query/runs.js';
 import { HttpSparqlEndpoint, parseAuth } from '../store/http.js';
 import { bare, cli, setExitCode } from './io.js';
-import { InputError, readRdfFile } from './load.js';
+import { assertNoTornBatches, InputError, readRdfFile } from './load.js';
 import { painter, useColor } from './style.js';
 import {
   loadSource,
@@ -147,6 +147,8 @@ async function action(files: string[], opts: ValidateOpts): Promise<void> {
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new InputError(`--timeout must be a positive number of milliseconds, got ${JSON.stringify(opts.timeout)}`);
   const onWarning = (m: string) => void cli().stderr.write(`provml: warning: ${bare(m)}\n`);
 
+  // A truncated journal is bad input here, as for inspect (the library skips torn batches).
+  for (const f of files) await assertNoTornBatches(f);
   const userShapes = await Promise.all((opts.shapes ?? []).map((f) => readRdfFile(f)));
   const extraShapes = userShapes.length > 0 ? new Store(userShapes.flat()) : undefined;
 

@@ -148,45 +148,21 @@ async function batchHeaderLine(file: string, seq: number): Promise<number | unde
   return undefined;
 }
 
-class TornBatch extends Error {
-  constructor(
-    readonly seq: number,
-    readonly got: string,
-  ) {
-    super(`torn batch seq=${seq}`);
-  }
-}
-
 /**
- * Load a provml journal's batches. `strict` (a file given by path): a torn batch — a truncated
- * file, a process killed mid-write — is an input error naming the file and the batch's line, as
- * it is for every other reader of a file; otherwise (`{ journal }`, read the way `provml push`
- * replays it) torn batches are skipped with a warning.
+ * Load a provml journal's batches, the way `provml push` replays it: a torn batch (a truncated
+ * file, a process killed mid-write) is skipped with a warning. A syntax error names the file and
+ * its line in the file (the batch's header line plus the line within the batch).
  */
-async function loadJournal(file: string, loader: Loader, onWarning: ((m: string) => void) | undefined, strict: boolean): Promise<void> {
+async function loadJournal(file: string, loader: Loader, onWarning?: (m: string) => void): Promise<void> {
   const parser = new Parser({ format: 'application/n-quads' });
-  const warn = (m: string) => {
-    const torn = strict ? /torn batch seq=(\d+) \(([^)]*)\)/.exec(m) : null;
-    if (torn) throw new TornBatch(Number(torn[1]), torn[2]!);
-    onWarning?.(m);
-  };
-  try {
-    for await (const batch of readJournal(file, { onWarning: warn })) {
-      try {
-        for (const q of parser.parse(batch.nquads)) loader.add(q);
-      } catch (err) {
-        const header = await batchHeaderLine(file, batch.seq);
-        const inBatch = (err as { context?: { line?: number } }).context?.line;
-        throw syntaxError(file, err, header !== undefined && inBatch !== undefined ? header + inBatch : header);
-      }
+  for await (const batch of readJournal(file, onWarning ? { onWarning } : {})) {
+    try {
+      for (const q of parser.parse(batch.nquads)) loader.add(q);
+    } catch (err) {
+      const header = await batchHeaderLine(file, batch.seq);
+      const inBatch = (err as { context?: { line?: number } }).context?.line;
+      throw syntaxError(file, err, header !== undefined && inBatch !== undefined ? header + inBatch : header);
     }
-  } catch (err) {
-    if (!(err instanceof TornBatch)) throw err;
-    const line = await batchHeaderLine(file, err.seq);
-    throw new ValidationInputError(
-      `${file}${line ? `:${line}` : ''}: journal batch seq=${err.seq} is torn (${err.got}): the file is truncated or was cut mid-write; \`provml push\` sends the complete batches and skips torn ones`,
-      { file, ...(line ? { line } : {}) },
-    );
   }
 }
 
@@ -197,7 +173,7 @@ async function loadFile(file: string, loader: Loader, onWarning?: (m: string) =>
     throw new ValidationInputError(`${file}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { file, cause: err });
   }
   const ext = extname(file).toLowerCase();
-  if (ext === '.nq' && startsLikeJournal(file)) return loadJournal(file, loader, onWarning, true);
+  if (ext === '.nq' && startsLikeJournal(file)) return loadJournal(file, loader, onWarning);
   if (ext === '.jsonld' || ext === '.json') return parseJsonLd(await readFile(file, 'utf8'), file, loader.add);
   const format = FORMATS[ext];
   if (!format) {
@@ -264,7 +240,9 @@ export async function loadSource(
     await loadFile(source, loader, options.onWarning);
     if (loader.data.size === 0) {
       // Nothing to check is bad input, not conforming data (an empty or all-comment file).
-      throw new ValidationInputError(`${source}: no RDF statements to validate (the file is empty or holds only comments/prefixes)`, { file: source });
+      const journal = extname(source).toLowerCase() === '.nq' && startsLikeJournal(source);
+      const why = journal ? 'a provml journal without one complete batch' : 'the file is empty or holds only comments/prefixes';
+      throw new ValidationInputError(`${source}: no RDF statements to validate (${why})`, { file: source });
     }
     return { data: loader.done() };
   }
@@ -274,7 +252,7 @@ export async function loadSource(
     } catch (err) {
       throw new ValidationInputError(`${source.journal}: cannot read the journal`, { file: source.journal, cause: err });
     }
-    await loadJournal(source.journal, loader, options.onWarning, false);
+    await loadJournal(source.journal, loader, options.onWarning);
     return { data: loader.done() };
   }
   if (isEndpointSource(source)) {
