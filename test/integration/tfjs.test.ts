@@ -121,8 +121,9 @@ describe.skipIf(tf === undefined)('provml/tfjs: provmlCallback on a real model.f
       const data = await q(`SELECT ?d ?url WHERE { <${stage}> prov:used ?d . ?d a provml:LearningDatasetReferenceValue ; provml:storageUrl ?url }`);
       expect(data).toHaveLength(1);
       expect(data[0]!.url!.value).toContain(trainFile);
-      const stageOut = await q(`SELECT ?n WHERE { ?m prov:wasGeneratedBy <${stage}> ; provml:valueOf/provml:name ?n }`);
-      expect(stageOut.map((r) => r.n!.value).sort()).toEqual(['acc', 'loss', 'samples']);
+      // (The architecture, as model hyperparameters, is checked in tfjs/fit.test.ts.)
+      const stageOut = await q(`SELECT ?n WHERE { ?m prov:wasGeneratedBy <${stage}> ; provml:valueOf/provml:name ?n FILTER NOT EXISTS { ?m a provml:ModelHyperParameterValue } }`);
+      expect(stageOut.map((r) => r.n!.value).sort()).toEqual(['acc', 'loss', 'samples', 'stoppedEarly']);
       const finalModel = await q(`SELECT ?url WHERE { ?m a provml:ModelReferenceValue ; prov:wasGeneratedBy <${stage}> ; provml:storageUrl ?url }`);
       expect(finalModel.map((r) => r.url!.value)).toEqual([expect.stringContaining(saved[2]!)]);
 
