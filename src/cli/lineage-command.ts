@@ -1,3 +1,4 @@
+import { resolveNode } from './nodes.js';
 import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { lineage } from '../query/lineage/lineage.js';
@@ -105,14 +106,15 @@ export function addLineageCommand(cmd: Command): void {
     cmd
       .command('lineage')
       .description('the provenance graph upstream (backward) or downstream (forward) of a node, as JSON, Mermaid, DOT or SVG')
-      .argument('<iri>', 'the node (a model, dataset, file, execution…); put it before variadic options')
+      .argument('<node>', 'the node: an IRI (a model, dataset, file, execution…) or the file path / URL data was written to; put it before variadic options')
       .addOption(new Option('--direction <direction>', 'which way to follow provenance').choices(['backward', 'forward']).default('backward'))
       .option('--max-depth <n>', 'hops from the node (default: no bound)'),
-  ).action(async (iri: string, opts: LineageOpts) => {
-    iriTerm(iri);
+  ).action(async (node: string, opts: LineageOpts) => {
     const options = { ...traversal(opts), direction: opts.direction, ...(opts.maxDepth !== undefined ? { maxDepth: count(opts.maxDepth, '--max-depth', 0)! } : {}) };
     const source = await openSource(opts);
     try {
+      const iri = await resolveNode(source.endpoint, node, 'lineage');
+      iriTerm(iri);
       const graph = await lineage(source.endpoint, iri, options);
       const start = graph.nodes.find((n) => n.iri === iri);
       if (graph.edges.length === 0 && start !== undefined && start.types.length === 0) {
@@ -128,16 +130,18 @@ export function addLineageCommand(cmd: Command): void {
     cmd
       .command('segment')
       .description('the provenance subgraph on paths from sources to destinations (ProvDB segmentation); --summarize compares one segment per run')
-      .requiredOption('--from <iris...>', 'source nodes (raw files, agents…)')
-      .requiredOption('--to <iris...>', 'destination nodes (models…)')
+      .requiredOption('--from <nodes...>', 'source nodes (raw files, agents…): IRIs or file paths / URLs')
+      .requiredOption('--to <nodes...>', 'destination nodes (models…): IRIs or file paths / URLs')
       .option('--max-hops <n>', 'longest path kept (default: no bound)')
       .addOption(new Option('--summarize <level>', 'merge the segments of each run (or destination) into one summary by type or workflow element').choices(['type', 'workflow']))
       .addOption(new Option('--per <unit>', 'with --summarize: one segment per run that generated the destinations, or per destination').choices(['run', 'destination']).default('run')),
   ).action(async (opts: SegmentOpts) => {
-    for (const iri of [...opts.from, ...opts.to]) iriTerm(iri);
     const options = { ...traversal(opts), ...(opts.maxHops !== undefined ? { maxHops: count(opts.maxHops, '--max-hops', 0)! } : {}) };
     const source = await openSource(opts);
     try {
+      opts.from = await Promise.all(opts.from.map((v) => resolveNode(source.endpoint, v, '--from')));
+      opts.to = await Promise.all(opts.to.map((v) => resolveNode(source.endpoint, v, '--to')));
+      for (const iri of [...opts.from, ...opts.to]) iriTerm(iri);
       if (opts.summarize === undefined) {
         const graph = await segment(source.endpoint, { ...options, sources: opts.from, destinations: opts.to });
         await emit(await renderGraph(graph, opts.format), opts, describeGraph(graph));

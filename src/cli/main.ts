@@ -84,9 +84,9 @@ export function program(): Command {
         out.write('Hyperparameters\n');
         printRows('table', hyperparameters.map(({ name, value }) => ({ name, value })));
         out.write('Epochs\n');
-        printRows('table', epochs.map((e) => ({ stage: e.stageType, epoch: e.epoch, batches: e.batches, ...e.measures })));
+        printRows('table', epochs.map((e) => ({ stage: e.stageType, epoch: e.epoch, batches: e.batches, ...e.measures, 'stage IRI': e.stage })));
         out.write('Data\n');
-        printRows('table', data.map((d) => ({ role: d.role, by: d.kind, url: d.storageUrl, sha256: d.checksum })));
+        printRows('table', data.map((d) => ({ role: d.role, by: d.kind, url: d.storageUrl, sha256: d.checksum, IRI: d.data })));
       } finally {
         await store.close();
       }

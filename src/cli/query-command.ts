@@ -3,6 +3,8 @@ import { explainEmpty, q1, q2, q3, q4, q5, q6, type DomainSource, type Parameter
 import { NUMERIC_TEXT, parameterMatch } from '../query/lifecycle/parameters.js';
 import { varTerm } from '../query/sparql.js';
 import type { SparqlEndpoint } from '../store/endpoint.js';
+import { cli } from './io.js';
+import { resolveNode } from './nodes.js';
 import { InputError } from './load.js';
 import { TABLE_FORMATS, printRows, type TableFormat } from './output.js';
 import { addSourceOptions, openSource, type SourceOpts } from './source.js';
@@ -115,12 +117,17 @@ function need(value: string | undefined, flag: string, query: string): string {
   return value;
 }
 
+/** A model/dataset given as an IRI, a file path or a URL: the data node IRI. */
+async function dataNode(endpoint: SparqlEndpoint, value: string | undefined, flag: string, query: string): Promise<string> {
+  return resolveNode(endpoint, need(value, flag, query), flag.split(' ')[0]!);
+}
+
 /** What a query printed: JSON as the API returns it, flat rows for table/CSV, and why there is no row (q1, q6). */
 type Runner = (endpoint: SparqlEndpoint, opts: QueryOpts, opened: SparqlEndpoint[]) => Promise<{ json: unknown; rows: Record<string, unknown>[]; why?: () => Promise<string | undefined> }>;
 
 const RUNNERS: Record<string, Runner> = {
   async q1(endpoint, opts, opened) {
-    const params = { model: need(opts.model, '--model <iri>', 'q1'), domain: await domainOf(opts, opened) };
+    const params = { model: await dataNode(endpoint, opts.model, '--model <iri|path>', 'q1'), domain: await domainOf(opts, opened) };
     const rows = await q1(endpoint, params);
     return {
       json: rows,
@@ -129,12 +136,12 @@ const RUNNERS: Record<string, Runner> = {
     };
   },
   async q2(endpoint, opts) {
-    const rows = await q2(endpoint, { model: need(opts.model, '--model <iri>', 'q2') });
+    const rows = await q2(endpoint, { model: await dataNode(endpoint, opts.model, '--model <iri|path>', 'q2') });
     return { json: rows, rows: rows.map((r) => ({ ...r })) };
   },
   async q3(endpoint, opts) {
     const best = await q3(endpoint, {
-      dataset: need(opts.dataset, '--dataset <iri>', 'q3'),
+      dataset: await dataNode(endpoint, opts.dataset, '--dataset <iri|path>', 'q3'),
       ...(opts.measure ? { measure: opts.measure } : {}),
       ...(opts.order ? { order: opts.order } : {}),
       ...(opts.run ? { run: opts.run } : {}),
@@ -144,7 +151,7 @@ const RUNNERS: Record<string, Runner> = {
     return { json: best, rows: [{ ...r, ...prefixed('hp', hyperparameters), ...prefixed('model', modelHyperparameters), ...prefixed('eval', evaluations) }] };
   },
   async q4(endpoint, opts) {
-    const rows = await q4(endpoint, { dataset: need(opts.dataset, '--dataset <iri>', 'q4'), ...(opts.run ? { run: opts.run } : {}) });
+    const rows = await q4(endpoint, { dataset: await dataNode(endpoint, opts.dataset, '--dataset <iri|path>', 'q4'), ...(opts.run ? { run: opts.run } : {}) });
     return { json: rows, rows: rows.map((r) => ({ ...r })) };
   },
   async q5(endpoint, opts) {
@@ -171,8 +178,8 @@ export function addQueryCommand(program: Command): void {
     .command('query')
     .description('lifecycle queries: q1/q2 --model IRI (raw data and domain facts; preparation parameters), q3/q4 --dataset IRI (best model; batch times), q5/q6 --param name=value… (trainings on the dataset made with those parameters; its raw data)')
     .argument('<query>', 'q1 | q2 | q3 | q4 | q5 | q6')
-    .option('-m, --model <iri>', 'q1, q2: the trained model (data node IRI)')
-    .option('--dataset <iri>', 'q3, q4: the training dataset (data node IRI)')
+    .option('-m, --model <iri|path>', 'q1, q2: the trained model: its data node IRI, or the file path / URL it was saved to')
+    .option('--dataset <iri|path>', 'q3, q4: the training dataset: its data node IRI, or its file path / URL')
     .option('-r, --run <iri>', 'q3, q4, q5: only this run')
     .option('--measure <name>', 'q3: evaluation measure to rank by', 'loss')
     .addOption(new Option('--order <order>', 'q3: best is the min or the max').choices(['min', 'max']).default('min'))
@@ -191,10 +198,11 @@ export function addQueryCommand(program: Command): void {
       const { json, rows, why } = await runner(source.endpoint, opts, opened);
       // No row from q1/q6: say why — in place of the table's "(none)", on stderr for JSON and CSV.
       const reason = rows.length === 0 && why ? await why() : undefined;
-      if (opts.format === 'json') process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
-      else if (reason !== undefined && opts.format === 'table') process.stdout.write(`(none) — ${reason}\n`);
+      const { stdout, stderr } = cli();
+      if (opts.format === 'json') stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+      else if (reason !== undefined && opts.format === 'table') stdout.write(`(none) — ${reason}\n`);
       else printRows(opts.format, rows);
-      if (reason !== undefined && opts.format !== 'table') process.stderr.write(`provml: ${query.toLowerCase()}: ${reason}\n`);
+      if (reason !== undefined && opts.format !== 'table') stderr.write(`provml: ${query.toLowerCase()}: ${reason}\n`);
     } finally {
       await Promise.all([source.close(), ...opened.map((e) => e.close())]);
     }

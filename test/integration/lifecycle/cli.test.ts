@@ -131,9 +131,9 @@ describe('provml query', () => {
   it('names the offending value: a bad IRI, a missing option, an unknown query', async () => {
     const bad = await provml('query', 'q1', '--data', dump, '--model', 'not an iri> }');
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('not a valid model IRI: "not an iri> }"');
+    expect(bad.stderr).toContain('--model "not an iri> }" is neither an IRI nor a path of recorded data');
     const missing = await provml('query', 'q4', '--data', dump);
-    expect([missing.code, missing.stderr.trim()]).toEqual([2, 'provml: q4 needs --dataset <iri>']);
+    expect([missing.code, missing.stderr.trim()]).toEqual([2, 'provml: q4 needs --dataset <iri|path>']);
     const unknown = await provml('query', 'q7', '--data', dump);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown query "q7"');

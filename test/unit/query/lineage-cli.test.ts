@@ -173,6 +173,6 @@ describe('provml segment', () => {
   it('exits 2 on a bad destination IRI', async () => {
     const r = await provml('segment', '--from', 'urn:ex:raw', '--to', 'not an iri', '--data', fixture);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('not a valid IRI: "not an iri"');
+    expect(r.stderr).toContain('--to "not an iri" is neither an IRI nor a path of recorded data');
   });
 });
