@@ -3,17 +3,16 @@
  * EmbeddedStore), the fault proxy in front of it, triple counts straight from the store, the
  * child processes (a decorated training, the memory flood) and `provml push` as a real CLI run.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { provml } from '../../unit/cli/run-cli.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { EmbeddedStore } from '../../../src/store/embedded.js';
 import { startSparqlServer, type SparqlServer } from '../../../src/store/server.js';
 import type { ChildConfig } from '../../fixtures/faults/child.js';
 import { startFaultProxy, type FaultMode, type FaultProxy } from '../../support/fault-proxy.js';
 
-const exec = promisify(execFile);
 
 /**
  * The repository root.
@@ -230,15 +229,8 @@ export function startFloodChild(config: object): Child {
  * ```
  */
 export async function provmlPush(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const e: NodeJS.ProcessEnv = { ...process.env, ...env };
-  for (const name of ['PROVML_ENDPOINT', 'PROVML_AUTH', 'NO_COLOR', 'FORCE_COLOR']) if (!(name in env)) delete e[name];
-  try {
-    const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', join(root, 'src/cli.ts'), 'push', ...args], { cwd: root, env: e });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const x = err as { code: number; stdout: string; stderr: string };
-    return { code: x.code, stdout: x.stdout, stderr: x.stderr };
-  }
+  // In-process, as the executable runs it (src/cli/main.ts `run`): no tsx start-up per push.
+  return provml(['push', ...args], { env });
 }
 
 /**

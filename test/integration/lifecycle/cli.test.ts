@@ -3,30 +3,20 @@
  * of the reference lifecycle (with a domain graph), in table, JSON and CSV.
  */
 import type { WorkerStore } from '../../../src/worker/store.js';
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProvML } from '../../../src/index.js';
 import { EmbeddedStore } from '../../../src/store/embedded.js';
 import { EPOCHS, PREPARATIONS, SURVEYS, TRAININGS, domainTriples, epochLoss, files, runLifecycle } from '../../support/lifecycle.js';
+import { provml as run } from '../../unit/cli/run-cli.js';
 import { README_TRAININGS, readmeFiles, runReadmeLifecycle } from '../../unit/query/readme-lifecycle.js';
 
-const exec = promisify(execFile);
-const root = new URL('../../../', import.meta.url).pathname;
 
+/** The CLI in-process (no tsx start-up per call: the suite must not depend on machine speed). */
 async function provml(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env };
-  delete env.PROVML_ENDPOINT;
-  try {
-    const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', join(root, 'src/cli.ts'), ...args], { cwd: root, env });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+  return run(args);
 }
 
 describe('provml query', () => {
