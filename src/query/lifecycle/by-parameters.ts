@@ -29,7 +29,12 @@ SELECT DISTINCT ?dataset ?stage ?run WHERE {
   ?produced prov:wasGeneratedBy ?execution .
   ?dataset (prov:wasGeneratedBy/prov:used)* ?produced .
   ?dataset a provml:LearningDatasetReferenceValue .
-  OPTIONAL { ?stage prov:used ?dataset ; a provml:LearningStageExecution ; provml:partOf ?run . }
+  OPTIONAL {
+    ?stage prov:used ?dataset ; a provml:LearningStageExecution ; provml:partOf ?run .
+    # trainings only: a validation or test stage evaluates on the dataset, it trains no model on it
+    FILTER NOT EXISTS { ?stage provml:executes/provml:hasStageType provml:Validation }
+    FILTER NOT EXISTS { ?stage provml:executes/provml:hasStageType provml:Testing }
+  }
 } ORDER BY ?dataset ?run ?stage`);
 
 interface Matched {
