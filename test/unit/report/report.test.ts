@@ -3,7 +3,8 @@
  * parsed (htmlparser2, already in node_modules through shacl-engine's parsers) and checked for
  * every run, one chart point per recorded epoch, the hyperparameter table, the lineage diagram
  * from raw file to model, Q1–Q6, the validation verdict, escaping, and that it loads nothing.
- * The same report is then made from the journal loaded into a fresh embedded store.
+ * The same report is then made from the journal loaded into a fresh embedded store, and over
+ * HTTP from that store behind the loopback SPARQL server (`provml serve`).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,8 @@ import { DomUtils, parseDocument } from 'htmlparser2';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadFiles } from '../../../src/cli/load.js';
 import { report, type ReportResult } from '../../../src/report.js';
+import { HttpSparqlEndpoint } from '../../../src/store/http.js';
+import { startSparqlServer } from '../../../src/store/server.js';
 import { BATCHES, captureLifecycle, epochLoss, TRAININGS, type Lifecycle } from './fixture.js';
 
 let dir: string;
@@ -202,6 +205,31 @@ function following(start: Element): Element[] {
   }
   return out;
 }
+
+
+describe('report() over HTTP', () => {
+  test('the same page from the journal behind `provml serve`\'s SPARQL endpoint', async () => {
+    const store = await loadFiles([life.journal]);
+    const server = await startSparqlServer({ store, readOnly: true });
+    const endpoint = new HttpSparqlEndpoint({ url: server.queryUrl });
+    try {
+      const r = await report(endpoint, { out: join(dir, 'over-http') });
+      expect(r.problems).toEqual([]);
+      expect({ runs: r.runs, trainings: r.trainings, charts: r.charts, epochPoints: r.epochPoints, lineageNodes: r.lineageNodes, conforms: r.conforms }).toEqual({
+        runs: result.runs,
+        trainings: result.trainings,
+        charts: result.charts,
+        epochPoints: result.epochPoints,
+        lineageNodes: result.lineageNodes,
+        conforms: result.conforms,
+      });
+    } finally {
+      await endpoint.close();
+      await server.close();
+      await store.close();
+    }
+  });
+});
 
 function byAttrIn(root: ReturnType<typeof parseDocument>, name: string, value: string): Element[] {
   return DomUtils.findAll((e) => e.attribs[name] === value, root.children as never);
