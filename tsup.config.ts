@@ -13,6 +13,7 @@ export default defineConfig({
     cli: 'src/cli.ts',
     // The provenance worker (src/worker/client.ts starts it next to the chunk that imports it).
     worker: 'src/worker/entry.ts',
+    report: 'src/report.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

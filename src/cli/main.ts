@@ -8,6 +8,7 @@ import { addLineageCommand } from './lineage-command.js';
 import { addMonitorCommand } from './monitor-command.js';
 import { addPushCommand } from './push-command.js';
 import { addQueryCommand } from './query-command.js';
+import { addReportCommand } from './report-command.js';
 import { addServeCommand } from './serve-command.js';
 import { addSparqlCommand } from './sparql-command.js';
 import { useColor } from './style.js';
@@ -99,6 +100,7 @@ export function program(): Command {
   addSparqlCommand(cmd);
   addLineageCommand(cmd);
   addQueryCommand(cmd);
+  addReportCommand(cmd);
 
   cmd
     .command('docs')
