@@ -94,9 +94,10 @@ export interface HttpSparqlEndpointOptions {
   headers?: Record<string, string>;
   /**
    * After this many HTTP 500 answers with the same message to the same request (same method, URL
-   * and body), that answer is no longer retryable (`retryable: false`): the server fails on the
-   * request itself, not on a passing condition, so the transport dead-letters the batch instead of
-   * sending it again forever (default 3; `Infinity` keeps every 500 retryable).
+   * and body) while the server answers other requests, that answer is no longer retryable
+   * (`retryable: false`): the server fails on the request itself, not on a passing condition, so
+   * the transport dead-letters the batch instead of sending it again forever. During an outage
+   * (every request fails) 500s stay retryable (default 3; `Infinity` keeps every 500 retryable).
    */
   maxIdenticalServerErrors?: number;
 }
@@ -175,7 +176,9 @@ export class HttpSparqlEndpoint implements SparqlEndpoint {
   readonly #digest: DigestAuthenticator | undefined;
   readonly #maxIdentical500: number;
   /** Repeated-500 guard: request fingerprint → the last 500 message and how often it came in a row. */
-  readonly #failures = new Map<string, { message: string; count: number }>();
+  readonly #failures = new Map<string, { message: string; count: number; okBefore: number }>();
+  /** Successful requests so far: a 500 is the request's own fault only if the server answered others meanwhile. */
+  #successes = 0;
   #closed: Promise<void> | undefined;
 
   constructor(options: HttpSparqlEndpointOptions) {
@@ -429,6 +432,7 @@ export class HttpSparqlEndpoint implements SparqlEndpoint {
       const ct = resHeaders['content-type'];
       const contentType = (Array.isArray(ct) ? ct[0] : ct)?.toLowerCase() ?? '';
       if (status >= 200 && status < 300) {
+        this.#successes++;
         if (this.#failures.size > 0) this.#failures.delete(this.#fingerprint(method, target, path, body));
         return { text, contentType };
       }
@@ -462,16 +466,22 @@ export class HttpSparqlEndpoint implements SparqlEndpoint {
 
   /**
    * Count an HTTP 500 for this request: how many came in a row with this same message (1 for a
-   * new request or a different message). Only failing requests are remembered, at most
+   * new request or a different message) — repeats count only once the server has answered some
+   * OTHER request successfully since this one first failed (a "poison" request); during an outage,
+   * when every request fails, it stays 1 and the request stays retryable. Only failing requests are remembered, at most
    * {@link MAX_REMEMBERED_FAILURES}; a success, or giving up, forgets the request (so successful
    * requests pay for a body digest only while some request is between retries).
    */
   #repeated500(method: string, target: URL, path: string, body: string | undefined, message: string): number {
     const key = this.#fingerprint(method, target, path, body);
     const last = this.#failures.get(key);
-    const count = last && last.message === message ? last.count + 1 : 1;
+    const same = last !== undefined && last.message === message;
+    // The first failure counts; later ones only once the server has answered some other request
+    // successfully since this one first failed (it is alive: the fault is this request's own).
+    const okBefore = same ? last.okBefore : this.#successes;
+    const count = !same ? 1 : this.#successes > okBefore ? last.count + 1 : last.count;
     this.#failures.delete(key); // re-insert: the map's order is the forgetting order
-    this.#failures.set(key, { message, count });
+    this.#failures.set(key, { message, count, okBefore });
     if (this.#failures.size > MAX_REMEMBERED_FAILURES) this.#failures.delete(this.#failures.keys().next().value!);
     return count;
   }

@@ -326,12 +326,15 @@ describe('NaN over SPARQL Update (Virtuoso answers 500 "out of seg data" to NaN 
 describe('a 500 that repeats on the same request becomes permanent', () => {
   const body = 'Virtuoso XXXXX Error COL..: Insert stopped because out of seg data here or elsewhere host 0 key RDF_QUAD_SP slice 0';
 
-  it('the 3rd identical HTTP 500 to the same request is not retryable (the first two are); the message says why', async () => {
+  it('the 3rd identical HTTP 500 to the same request, while the server answers others, is not retryable; the message says why', async () => {
     const { server } = await setup();
     const ep = endpoint({ url: server.url });
-    server.failNext(3, 500, { body });
     const errs: SparqlHttpError[] = [];
-    for (let i = 0; i < 3; i++) errs.push((await ep.insertQuads(nquads(5)).catch((e: unknown) => e)) as SparqlHttpError);
+    for (let i = 0; i < 3; i++) {
+      server.failNext(1, 500, { body });
+      errs.push((await ep.insertQuads(nquads(5)).catch((e: unknown) => e)) as SparqlHttpError);
+      await ep.insertQuads(nquads(10 + i)); // the server is otherwise healthy
+    }
     expect(errs.map((e) => [e.status, e.retryable])).toEqual([
       [500, true],
       [500, true],
@@ -339,6 +342,13 @@ describe('a 500 that repeats on the same request becomes permanent', () => {
     ]);
     expect(errs[2]!.message).toMatch(/answered HTTP 500 3 times in a row to the same request, so it is treated as permanent: Virtuoso XXXXX/);
     expect(errs[2]!.serverMessage).toBe(body);
+  });
+
+  it('during an outage (every request fails) a repeated 500 stays retryable', async () => {
+    const { server } = await setup();
+    const ep = endpoint({ url: server.url });
+    server.failNext(6, 500, { body });
+    for (let i = 0; i < 6; i++) expect(((await ep.insertQuads(nquads(5)).catch((e: unknown) => e)) as SparqlHttpError).retryable).toBe(true);
   });
 
   it('counts per request and per message; a success, another message or another request starts again', async () => {
@@ -351,6 +361,8 @@ describe('a 500 that repeats on the same request becomes permanent', () => {
     expect(await fail(nquads(5))).toBe(true);
     expect(await fail(nquads(6))).toBe(true); // another request
     expect(await fail(nquads(5), 'Virtuoso 40001 Error SR172: Transaction deadlocked')).toBe(true); // another message
+    expect(await fail(nquads(5), 'Virtuoso 40001 Error SR172: Transaction deadlocked')).toBe(true); // nothing else succeeded meanwhile: an outage, not this request
+    await ep.insertQuads(nquads(8)); // another request succeeds
     expect(await fail(nquads(5), 'Virtuoso 40001 Error SR172: Transaction deadlocked')).toBe(false);
     await ep.insertQuads(nquads(6)); // succeeds: forgotten
     expect(await fail(nquads(6))).toBe(true);

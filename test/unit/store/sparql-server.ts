@@ -55,6 +55,8 @@ export interface LoopbackServer {
   count(kind: LoopbackRequest['kind']): number;
   /** Answer the next `n` requests with `status` (default body `injected <status>`). */
   failNext(n: number, status: number, options?: { body?: string; headers?: Record<string, string> }): void;
+  /** Answer every request whose body matches with `status`, for good (a "poison" request the server always fails on). */
+  failWhen(match: (body: string) => boolean, status: number, options?: { body?: string }): void;
   /** Never answer the next `n` requests. */
   hangNext(n: number): void;
   /** While true, every connection is reset (an endpoint that is down). */
@@ -85,7 +87,16 @@ function queryForm(query: string): string {
   return (/^\s*(\w+)/.exec(body)?.[1] ?? '').toUpperCase();
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+const bodies = new WeakMap<IncomingMessage, Promise<string>>();
+
+/** The request body (read once: a poison check may have read it already). */
+function readBody(req: IncomingMessage): Promise<string> {
+  let body = bodies.get(req);
+  if (body === undefined) bodies.set(req, (body = readOnce(req)));
+  return body;
+}
+
+async function readOnce(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
   return Buffer.concat(chunks).toString('utf8');
@@ -116,6 +127,7 @@ export async function startSparqlServer(
       : { store: storeOrOptions as EmbeddedStore, ...legacy };
   const requests: LoopbackRequest[] = [];
   const faults: { status: number; body?: string; headers?: Record<string, string> }[] = [];
+  const poisons: { match: (body: string) => boolean; status: number; body?: string }[] = [];
   let hang = 0;
   const nonces = new Map<string, number>(); // nonce → highest nc seen
   const realm = options.auth?.type === 'digest' ? (options.auth.realm ?? 'SPARQL') : 'SPARQL';
@@ -166,6 +178,15 @@ export async function startSparqlServer(
     if (hang > 0) {
       hang--;
       return;
+    }
+    if (poisons.length > 0) {
+      const body = await readBody(req);
+      const poison = poisons.find((p) => p.match(body));
+      if (poison) {
+        entry.kind = 'fault';
+        send(res, poison.status, 'text/plain', poison.body ?? `injected ${poison.status}`);
+        return;
+      }
     }
     const fault = faults.shift();
     if (fault) {
@@ -267,6 +288,9 @@ export async function startSparqlServer(
     count: (kind) => requests.filter((r) => r.kind === kind).length,
     failNext(n, status, o = {}) {
       for (let i = 0; i < n; i++) faults.push({ status, ...o });
+    },
+    failWhen(match, status, o = {}) {
+      poisons.push({ match, status, ...o });
     },
     hangNext(n) {
       hang += n;
