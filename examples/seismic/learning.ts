@@ -24,6 +24,8 @@ import { readTiles } from './volume.js';
 
 const L = layout(outDir());
 const TILES_TYPE = 'application/x-seismic-tiles';
+/** Share of the training tiles T3 (`fit-split-early-stop`) validates on. */
+const VALIDATION_SPLIT = 0.2;
 
 /** What the driver reads back to check the queries (see main.ts). */
 export interface TrainingHistory {
@@ -99,13 +101,13 @@ async function train(prov: ProvML, name: TrainingName): Promise<TrainingHistory>
       }
       // Stops once val_loss has improved by less than 0.005 for two epochs in a row.
       const stop = tf.callbacks.earlyStopping({ monitor: 'val_loss', patience: 2, minDelta: 0.005 });
-      return model.fit(trainSet.xs, trainSet.ys, { epochs: spec.epochs, batchSize: spec.batchSize, shuffle: false, verbose: 0, validationSplit: 0.2, callbacks: [stop, new tf.CustomCallback(callback)] });
+      return model.fit(trainSet.xs, trainSet.ys, { epochs: spec.epochs, batchSize: spec.batchSize, shuffle: false, verbose: 0, validationSplit: VALIDATION_SPLIT, callbacks: [stop, new tf.CustomCallback(callback)] });
     },
   );
   const ms = performance.now() - started;
   for (const m of models) m.iri = await prov.iriOf(ref(m.path));
   // tf.js's validationSplit keeps the first floor(n × (1 − split)) samples for training.
-  const trained = spec.mode === 'fit-split-early-stop' ? Math.floor(trainSet.count * (1 - 0.2)) : trainSet.count;
+  const trained = spec.mode === 'fit-split-early-stop' ? Math.floor(trainSet.count * (1 - VALIDATION_SPLIT)) : trainSet.count;
   const out: TrainingHistory = {
     training: name,
     run: runIri,

@@ -308,7 +308,8 @@ async function main(): Promise<void> {
   console.log(`\nReport:   ${show(page.file)} (${page.runs} runs, ${page.charts} charts, ${page.lineageNodes} lineage nodes, SHACL ${page.conforms ? 'conforms' : 'VIOLATIONS'})`);
   console.log(`Journals: ${journals.join('  ')}`);
   console.log(`Data:     ${show(L.surveys)}/ (surveys), ${show(L.datasets)}/ (tiles), ${show(L.models)}/ (a model per epoch, tf.js History)`);
-  console.log(`Ask more: npx provml query q1 --data ${show(L.dir)}/journals/*.nq --model ${show(L.model('T3', 0))} --domain-graph ${DOMAIN.graph}`);
+  console.log(`Ask more (after npm run build):`);
+  console.log(`          npx provml query q1 --data ${show(L.dir)}/journals/*.nq --model ${show(L.model('T3', 0))} --domain-graph ${DOMAIN.graph}`);
   console.log(`          npx provml push ${show(L.dir)}/journals/*.nq --endpoint URL   (the same provenance into any SPARQL 1.1 store)`);
   console.log(`Time:     ${PHASES.map((p) => `${p} ${seconds(phaseMs[p]!)}`).join(', ')}; total ${seconds(performance.now() - started)}`);
   if (failed.length > 0) {
