@@ -11,3 +11,4 @@
  * @packageDocumentation
  */
 export { report, escapeHtml, type ReportOptions, type ReportResult, type RunInfo, type TrainingData } from './report/index.js';
+export type { RunBatch, RunModel } from './report/queries.js';
