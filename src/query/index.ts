@@ -42,6 +42,7 @@ export {
   type MonitorSnapshot,
 } from './monitor.js';
 export type { Bindings, QueryOptions, SparqlEndpoint } from '../store/endpoint.js';
+export { resolveData, type ResolvedData } from './resolve.js';
 export {
   Aggregate,
   Condition,

@@ -24,7 +24,15 @@ SELECT DISTINCT ?d ?checksum ?generated WHERE {
 
 const IS_NODE = new SparqlTemplate('ASK { { ?node ?p ?o } UNION { ?s ?p ?node } }');
 
-/** How a reference was resolved (for a note to the user). */
+/**
+ * How a reference was resolved (for a note to the user).
+ *
+ * @example
+ * ```ts
+ * const r: ResolvedData = await resolveData(store, 'models/best.json');
+ * if (r.note) console.warn(r.note);
+ * ```
+ */
 export interface ResolvedData {
   /** The data node IRI. */
   iri: string;

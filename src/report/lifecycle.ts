@@ -27,10 +27,11 @@ export function rankingMeasure(trainings: readonly TrainingData[]): { measure: s
   return { measure, order: /acc|precision|recall|f1|auc|score|iou|dice/i.test(measure) && !/loss|err/i.test(measure) ? 'max' : 'min' };
 }
 
-function kv(record: Record<string, Scalar>): Html {
+function kv(record: Record<string, Scalar | Scalar[]>): Html {
   const entries = Object.entries(record);
   if (entries.length === 0) return '';
-  return `<ul class="kv">${entries.map(([k, v]) => `<li>${escapeHtml(k)} = ${typeof v === 'number' ? num(v) : escapeHtml(String(v))}</li>`).join('')}</ul>`;
+  const one = (v: Scalar) => (typeof v === 'number' ? num(v) : escapeHtml(String(v)));
+  return `<ul class="kv">${entries.map(([k, v]) => `<li>${escapeHtml(k)} = ${Array.isArray(v) ? v.map(one).join(', ') : one(v)}</li>`).join('')}</ul>`;
 }
 
 function why(text: string | undefined, fallback: string): Html {

@@ -196,7 +196,11 @@ export interface Q6Params {
  * ```
  */
 export async function q6(endpoint: SparqlEndpoint, params: Q6Params): Promise<Q6Row[]> {
-  const datasets = [...new Set((await datasetsByParameters(endpoint, params.parameters)).map((m) => m.dataset))];
+  // "The training dataset of Q5": datasets a training used; only when none was trained on yet,
+  // every learning dataset cut with those parameters (e.g. validation tiles are not training sets).
+  const matched = await datasetsByParameters(endpoint, params.parameters);
+  const trained = matched.filter((m) => m.stage !== undefined);
+  const datasets = [...new Set((trained.length > 0 ? trained : matched).map((m) => m.dataset))];
   const sources = await rawSources(endpoint, datasets);
   const rows: Q6Row[] = [];
   for (const dataset of datasets) for (const f of sources.get(dataset) ?? []) rows.push({ dataset, ...f });

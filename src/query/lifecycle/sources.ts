@@ -182,8 +182,21 @@ export async function joinDomain(endpoint: SparqlEndpoint, files: readonly Sourc
     if (p === domain.link) continue;
     const name = wanted ? wanted.get(p) : localName(p);
     if (name === undefined) continue;
-    for (const f of targets.get(key) ?? []) f.domain[name] = termValue(r.o) as Scalar;
+    for (const f of targets.get(key) ?? []) addDomainValue(f.domain, name, termValue(r.o) as Scalar);
   }
+}
+
+/** One value of a domain property: a second, different value turns it into a sorted list (engines return rows in any order). */
+function addDomainValue(domain: Record<string, Scalar | Scalar[]>, name: string, v: Scalar): void {
+  const cur = domain[name];
+  if (cur === undefined) domain[name] = v;
+  else if (Array.isArray(cur)) {
+    if (!cur.includes(v)) domain[name] = [...cur, v].sort(compareScalars);
+  } else if (cur !== v) domain[name] = [cur, v].sort(compareScalars);
+}
+
+function compareScalars(a: Scalar, b: Scalar): number {
+  return typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b));
 }
 
 function localName(iri: string): string {

@@ -54,8 +54,11 @@ export interface SourceFileFacts {
   checksum?: string;
   /** Dataset characteristics recorded about the file (e.g. `inlines: 651`, `latitude: 52.3`). */
   characteristics: Record<string, Scalar>;
-  /** Domain facts from the domain graph, by property local name (or by the `properties` key). */
-  domain: Record<string, Scalar>;
+  /**
+   * Domain facts from the domain graph, by property local name (or by the `properties` key); a
+   * property with several values (`wells`) gives them all, sorted.
+   */
+  domain: Record<string, Scalar | Scalar[]>;
 }
 
 /**

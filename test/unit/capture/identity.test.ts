@@ -193,6 +193,7 @@ describe('domain facts (prov.describe)', () => {
     const [row] = await q1(prov.store!, { model });
     expect(row?.domain.basin).toBe('North Sea');
     expect(row?.domain.field).toBe('F3');
+    expect(row?.domain.wells).toEqual(['F02-1', 'F03-4']); // every value of a multi-valued fact
   });
   test('cross to the worker pipeline like any event (default thread)', async () => {
     prov = ProvML.init({ environment: false, installExitHooks: false });

@@ -2,7 +2,7 @@
 // TF.js callback's validationSplit records one) is not a training.
 import { afterAll, expect, test } from 'vitest';
 import { ProvML, ref, track } from '../../../src/index.js';
-import { q5 } from '../../../src/query/index.js';
+import { q5, q6 } from '../../../src/query/index.js';
 
 const prov = ProvML.init({ environment: false, installExitHooks: false, thread: 'main', files: false });
 afterAll(() => prov.shutdown());
@@ -22,4 +22,23 @@ test('a validation stage on the training dataset is not a Q5 row', async () => {
   const rows = await q5(prov.store!, { parameters: { firstInline: 10 } });
   expect(rows).toHaveLength(1);
   expect(rows[0]!.epochs).toBe(2);
+});
+
+test('Q6 answers for the training dataset: validation tiles cut with the same parameters are not it', async () => {
+  await track.workflow({ name: 'prep-q6' }, () =>
+    track.transformation('cut', { params: { firstInline: 20 }, inputs: { raw: ref('/data/raw-q6.sgy') }, outputs: { train: 'train', val: 'val' } }, () => ({
+      train: ref('/data/train-q6.csv'),
+      val: ref('/data/val-q6.csv'),
+    })),
+  );
+  await track.workflow({ name: 'learn-q6' }, async () => {
+    await track.stage('training', { inputs: { train: ref('/data/train-q6.csv') } }, async () => {
+      await track.stage('validation', { inputs: { val: ref('/data/val-q6.csv') } }, () => track.measure('loss', 0.7));
+    });
+  });
+  await prov.flush();
+  const rows = await q6(prov.store!, { parameters: { firstInline: 20 } });
+  expect(rows.map((r) => r.dataset)).toEqual([...new Set(rows.map((r) => r.dataset))]);
+  expect(rows).toHaveLength(1);
+  expect(rows[0]!.storageUrl).toBe('file:///data/raw-q6.sgy');
 });
