@@ -135,15 +135,33 @@ SELECT ?run ?workflow ?start ?end ?status ?persona ?learning WHERE {
  * ```
  */
 export async function runEpochs(endpoint: SparqlEndpoint, run: string): Promise<EpochSummary[]> {
-  const rows = await endpoint.select(`${PREFIXES}
-SELECT ?stage ?type ?epoch ?i ?dur ?name ?value (COUNT(DISTINCT ?batch) AS ?batches) WHERE {
-  ?stage a provml:LearningStageExecution ; provml:partOf ${sparqlIri(run)} .
+  // Two queries: joining batches with measures multiplies rows (measures × batches per epoch:
+  // ~1 s per run of 2,000 batches); counting batches apart keeps both small. Stages nested in a
+  // stage (the TF.js callback's validation inside its training) belong to the run too: one level,
+  // in a sub-SELECT (Virtuoso 7 drops rows for `partOf+` here and for a union joined outside one).
+  const [rows, counts] = await Promise.all([
+    endpoint.select(`${PREFIXES}
+SELECT ?stage ?type ?epoch ?i ?dur ?name ?value WHERE {
+  { SELECT DISTINCT ?stage WHERE {
+    { ?stage provml:partOf ${sparqlIri(run)} } UNION { ?stage provml:partOf ?outer . ?outer provml:partOf ${sparqlIri(run)} }
+    ?stage a provml:LearningStageExecution .
+  } }
   OPTIONAL { ?stage provml:executes/provml:hasStageType ?type }
   ?epoch a provml:EpochExecution ; provml:partOf ?stage ; provml:iterationIndex ?i .
   OPTIONAL { ?epoch provml:durationMs ?dur }
   OPTIONAL { ?ev a provml:ModelEvaluation ; prov:wasGeneratedBy ?epoch ; mls:hasValue ?value ; provml:valueOf/provml:name ?name }
-  OPTIONAL { ?batch a provml:BatchExecution ; provml:partOf ?epoch }
-} GROUP BY ?stage ?type ?epoch ?i ?dur ?name ?value ORDER BY ?stage ?i ?name`);
+} ORDER BY ?stage ?i ?name`),
+    endpoint.select(`${PREFIXES}
+SELECT ?epoch (COUNT(DISTINCT ?batch) AS ?batches) WHERE {
+  { SELECT DISTINCT ?stage WHERE {
+    { ?stage provml:partOf ${sparqlIri(run)} } UNION { ?stage provml:partOf ?outer . ?outer provml:partOf ${sparqlIri(run)} }
+    ?stage a provml:LearningStageExecution .
+  } }
+  ?epoch a provml:EpochExecution ; provml:partOf ?stage .
+  ?batch a provml:BatchExecution ; provml:partOf ?epoch .
+} GROUP BY ?epoch`),
+  ]);
+  const batches = new Map(counts.map((r) => [r.epoch!.value, Number(r.batches?.value ?? 0)]));
   const byEpoch = new Map<string, EpochSummary>();
   for (const r of rows) {
     const key = r.epoch!.value;
@@ -154,7 +172,7 @@ SELECT ?stage ?type ?epoch ?i ?dur ?name ?value (COUNT(DISTINCT ?batch) AS ?batc
         ...(r.type ? { stageType: localName(r.type.value).toLowerCase() } : {}),
         epoch: Number(r.i!.value),
         ...(r.dur ? { durationMs: Number(r.dur.value) } : {}),
-        batches: Number(r.batches?.value ?? 0),
+        batches: batches.get(key) ?? 0,
         measures: {},
       };
       byEpoch.set(key, e);

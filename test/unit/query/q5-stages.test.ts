@@ -2,7 +2,7 @@
 // TF.js callback's validationSplit records one) is not a training.
 import { afterAll, expect, test } from 'vitest';
 import { ProvML, ref, track } from '../../../src/index.js';
-import { q5, q6 } from '../../../src/query/index.js';
+import { q5, q6, runEpochs } from '../../../src/query/index.js';
 
 const prov = ProvML.init({ environment: false, installExitHooks: false, thread: 'main', files: false });
 afterAll(() => prov.shutdown());
@@ -41,4 +41,27 @@ test('Q6 answers for the training dataset: validation tiles cut with the same pa
   expect(rows.map((r) => r.dataset)).toEqual([...new Set(rows.map((r) => r.dataset))]);
   expect(rows).toHaveLength(1);
   expect(rows[0]!.storageUrl).toBe('file:///data/raw-q6.sgy');
+});
+
+test('runEpochs: the epochs of a validation stage nested in the training, and batch counts', async () => {
+  const run = await track.workflow({ name: 'epochs-nested' }, async (r) => {
+    await track.stage('training', {}, async () => {
+      for (const [e] of track.loop('epoch', 2, { measures: ['loss'] })) {
+        for (const [b] of track.loop('batch', 3)) void b;
+        track.measure('loss', 1 / (e + 1));
+      }
+      await track.stage('validation', {}, () => {
+        for (const [e] of track.loop('epoch', 2, { measures: ['loss'] })) track.measure('loss', 2 / (e + 1));
+      });
+    });
+    return r;
+  });
+  await prov.flush();
+  const epochs = await runEpochs(prov.store!, run.iri);
+  expect(epochs.map((e) => [e.stageType, e.epoch, e.batches, e.measures.loss]).sort()).toEqual([
+    ['training', 0, 3, 1],
+    ['training', 1, 3, 0.5],
+    ['validation', 0, 0, 2],
+    ['validation', 1, 0, 1],
+  ]);
 });
