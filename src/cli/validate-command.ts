@@ -91,7 +91,8 @@ export function renderReport(report: ValidationReport, labels: ReadonlyMap<strin
     const id = shape.includes(':') ? `<${shape}>` : `_:${shape}`;
     lines.push(`${paint('bold', label)} ${paint('dim', `(${results.length})`)}  ${paint('dim', id)}`);
     for (const r of results) {
-      lines.push(`  ${paint(sev[r.severity], r.severity.padEnd(9))} ${paint('cyan', r.focusNode)}`);
+      const color = (sev as Record<string, 'red' | 'yellow' | 'cyan'>)[r.severity] ?? 'yellow';
+      lines.push(`  ${paint(color, r.severity.padEnd(9))} ${paint('cyan', r.focusNode)}`);
       if (r.path !== undefined) lines.push(`    ${paint('dim', 'path    ')} ${r.path}`);
       if (r.value !== undefined) lines.push(`    ${paint('dim', 'value   ')} ${r.value}`);
       lines.push(`    ${paint('dim', 'message ')} ${r.message.replaceAll('\n', '\n             ')}`);
@@ -102,6 +103,8 @@ export function renderReport(report: ValidationReport, labels: ReadonlyMap<strin
   const parts = [`${report.triples.toLocaleString('en-US')} triples checked`, plural(count('Violation'), 'violation')];
   if (count('Warning') > 0) parts.push(plural(count('Warning'), 'warning'));
   if (count('Info') > 0) parts.push(plural(count('Info'), 'info'));
+  const custom = report.results.filter((r) => !(r.severity in sev)).length;
+  if (custom > 0) parts.push(plural(custom, 'result') + ' of custom severity');
   parts.push(`${(report.durationMs / 1000).toFixed(2)} s`);
   const summary = report.conforms ? paint('green', `✓ conforms: ${parts.join(', ')}`) : paint('red', `✗ ${parts.join(', ')}`);
   lines.push(summary);

@@ -3,7 +3,7 @@ import { DataFactory } from 'n3';
 import type { IndexedDataset } from './dataset.js';
 import { fromEngineResult, RDF, RDFS } from './report.js';
 import type { CompiledShapes, ShapeTargets } from './shapes.js';
-import type { ValidationResult } from './types.js';
+import type { TermResult } from './results.js';
 
 const { namedNode } = DataFactory;
 const TYPE = namedNode(`${RDF}type`);
@@ -62,10 +62,10 @@ export interface CoreOptions {
  * const results = await runCore(compiled, data, { chunkSize: 1000 });
  * ```
  */
-export async function runCore(compiled: CompiledShapes, data: IndexedDataset, options: CoreOptions): Promise<ValidationResult[]> {
+export async function runCore(compiled: CompiledShapes, data: IndexedDataset, options: CoreOptions): Promise<TermResult[]> {
   const plan = compiled.targets.map((t) => ({ shape: t.shape, focus: resolveTargets(data, t) }));
   const total = plan.reduce((n, p) => n + p.focus.length, 0);
-  const results: ValidationResult[] = [];
+  const results: TermResult[] = [];
   let done = 0;
   options.onProgress?.(0, total);
   for (const { shape, focus } of plan) {

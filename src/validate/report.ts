@@ -1,4 +1,7 @@
+import type { Quad, Term } from '@rdfjs/types';
+import { DataFactory } from 'n3';
 import type { ShaclPathStep, ShaclResult } from 'shacl-engine';
+import type { TermResult } from './results.js';
 import type { ValidationReport, ValidationResult } from './types.js';
 
 /**
@@ -39,24 +42,6 @@ const PREFIXES: ReadonlyArray<readonly [string, string]> = [
   ['sh', SH],
 ];
 
-const SEVERITIES = new Map<string, ValidationResult['severity']>([
-  [`${SH}Violation`, 'Violation'],
-  [`${SH}Warning`, 'Warning'],
-  [`${SH}Info`, 'Info'],
-]);
-
-/**
- * The report severity of a `sh:severity` IRI (`undefined` = the default, `Violation`).
- *
- * @example
- * ```ts
- * severityOf('http://www.w3.org/ns/shacl#Warning'); // 'Warning'
- * ```
- */
-export function severityOf(iri: string | undefined): ValidationResult['severity'] | undefined {
-  return iri === undefined ? 'Violation' : SEVERITIES.get(iri);
-}
-
 /**
  * An IRI compacted with provml's well-known prefixes, else `<iri>`.
  *
@@ -94,25 +79,74 @@ export function renderEnginePath(path: readonly ShaclPathStep[]): string {
 }
 
 /**
- * A shacl-engine result as a {@link ValidationResult} (`undefined` for its debug/trace results).
+ * A path parsed by shacl-engine as RDF (`sh:resultPath`): a predicate IRI, or a blank node with
+ * the triples of its structure (the way shacl-engine writes its own reports).
+ *
+ * @example
+ * ```ts
+ * const { node, quads } = enginePathToRdf(result.path!);
+ * ```
+ */
+export function enginePathToRdf(path: readonly ShaclPathStep[]): { node: Term; quads: Quad[] } {
+  const { blankNode, namedNode, quad } = DataFactory;
+  const quads: Quad[] = [];
+  const list = (items: readonly Term[]): Term => {
+    let head: Term = namedNode(`${RDF}nil`);
+    for (const item of [...items].reverse()) {
+      const cell = blankNode();
+      quads.push(quad(cell, namedNode(`${RDF}first`), item as Quad['object']), quad(cell, namedNode(`${RDF}rest`), head as Quad['object']));
+      head = cell;
+    }
+    return head;
+  };
+  const step = (s: ShaclPathStep): Term => {
+    const wrap = (p: string, o: Term) => {
+      const b = blankNode();
+      quads.push(quad(b, namedNode(SH + p), o as Quad['object']));
+      return b;
+    };
+    if (s.quantifier === 'one') {
+      if (s.predicates.length > 1) return wrap('alternativePath', list(s.predicates));
+      return s.start === 'object' ? wrap('inversePath', s.predicates[0]!) : s.predicates[0]!;
+    }
+    return wrap(`${s.quantifier}Path`, s.predicates[0]!);
+  };
+  const node = path.length === 1 ? step(path[0]!) : list(path.map(step));
+  return { node, quads };
+}
+
+/** shacl-engine's own debug and trace severities (`shn:Debug`, `shn:Trace`): not validation results. */
+const ENGINE_INTERNAL = 'https://schemas.link/shacl-next#';
+
+/**
+ * A shacl-engine result as a {@link TermResult} (`undefined` for its debug/trace results). Any
+ * severity a shape gives is kept — a custom `sh:severity` is a result too (SHACL §3.6.1).
+ *
  *
  * @example
  * ```ts
  * const results = engineReport.results.map(fromEngineResult).filter((r) => r !== undefined);
  * ```
  */
-export function fromEngineResult(r: ShaclResult): ValidationResult | undefined {
-  const severity = SEVERITIES.get(r.severity.value);
-  if (!severity) return undefined;
-  const result: ValidationResult = {
-    severity,
-    focusNode: r.focusNode.term?.value ?? '',
-    message: r.message.map((m) => m.value).join('\n'),
-    sourceShape: r.shape.ptr.term?.value ?? '',
-    constraint: r.constraintComponent.value,
+export function fromEngineResult(r: ShaclResult): TermResult | undefined {
+  if (r.severity.value.startsWith(ENGINE_INTERNAL)) return undefined;
+  const shape = r.shape.ptr.term;
+  const focus = r.focusNode.term;
+  if (!shape || !focus) return undefined;
+  const result: TermResult = {
+    severity: r.severity,
+    focusNode: focus,
+    messages: r.message,
+    sourceShape: shape,
+    constraint: r.constraintComponent,
   };
-  if (r.path && r.path.length > 0) result.path = renderEnginePath(r.path);
-  const value = r.value?.term?.value;
+  if (r.path && r.path.length > 0) {
+    result.path = renderEnginePath(r.path);
+    const { node, quads } = enginePathToRdf(r.path);
+    result.pathNode = node;
+    if (quads.length > 0) result.pathQuads = quads;
+  }
+  const value = r.value?.term;
   if (value !== undefined) result.value = value;
   return result;
 }

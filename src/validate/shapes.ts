@@ -7,7 +7,7 @@ import type { RdfExtEnvironment } from 'rdf-ext';
 import { Validator } from 'shacl-engine';
 import { RDF, RDFS, SH } from './report.js';
 import { specialDoubleValidations } from './numeric.js';
-import { extractSparqlConstraints, type SparqlConstraint } from './sparql.js';
+import { extractSparqlConstraints, isImplicitClassTarget, type SparqlConstraint } from './sparql.js';
 import { ValidationInputError, type ShapesInput } from './types.js';
 
 const { namedNode } = DataFactory;
@@ -56,6 +56,10 @@ export interface CompiledShapes {
   validator: Validator;
   targets: ShapeTargets[];
   sparql: SparqlConstraint[];
+  /** The shapes graph (with its `sh:sparql` triples), for report paths and `$shapesGraph`. */
+  store: Store;
+  /** Only the packaged PROV-ML shapes (whose constraints each read one run's graph plus the shared graph). */
+  packagedOnly: boolean;
 }
 
 /** The URL of this module, in ESM (import.meta.url) or in a CJS bundle (__filename). */
@@ -129,10 +133,9 @@ const MAX_CACHED = 16;
 function targetsOf(store: Store, shape: Term): ShapeTargets {
   const get = (p: string) => store.getObjects(shape, namedNode(SH + p), null);
   const classes: Term[] = get('targetClass');
-  // shacl-engine treats every node shape IRI as an implicit target class; so do we.
-  if (shape.termType === 'NamedNode' && store.countQuads(shape, namedNode(`${RDF}type`), namedNode(`${SH}NodeShape`), null) > 0) {
-    classes.push(shape);
-  }
+  // Implicit class target (SHACL §2.1.3.1): only a shape that is also an rdfs:Class — not every
+  // node shape IRI, as shacl-engine's own target resolution has it.
+  if (isImplicitClassTarget(store, shape)) classes.push(shape);
   const closed = new Map<string, Term>();
   const queue = [...classes];
   while (queue.length > 0) {
@@ -144,15 +147,21 @@ function targetsOf(store: Store, shape: Term): ShapeTargets {
   return { shape, classes: [...closed.values()], nodes: get('targetNode'), subjectsOf: get('targetSubjectsOf'), objectsOf: get('targetObjectsOf') };
 }
 
-function compile(quads: Quad[]): CompiledShapes {
+/** A node with SHACL properties of its own (a class that is also a shape, not just a class). */
+function isShapeLike(store: Store, node: Term): boolean {
+  return store.getQuads(node, null, null, null).some((q) => q.predicate.value.startsWith(SH) || (q.predicate.value === `${RDF}type` && q.object.value.startsWith(SH)));
+}
+
+function compile(quads: Quad[], packagedOnly: boolean): CompiledShapes {
+  const full = new Store(quads);
+  const { constraints, strip } = extractSparqlConstraints(full);
   const store = new Store(quads);
-  const { constraints, strip } = extractSparqlConstraints(store);
   store.removeQuads(strip);
   const seen = new Set<string>();
   const targets: ShapeTargets[] = [];
   const withTargets = [
     ...['targetClass', 'targetNode', 'targetSubjectsOf', 'targetObjectsOf'].flatMap((p) => store.getSubjects(namedNode(SH + p), null, null)),
-    ...store.getSubjects(namedNode(`${RDF}type`), namedNode(`${SH}NodeShape`), null),
+    ...store.getSubjects(namedNode(`${RDF}type`), null, null).filter((s) => isImplicitClassTarget(store, s) && isShapeLike(store, s)),
   ];
   for (const shape of withTargets) {
     if (seen.has(shape.value)) continue;
@@ -163,7 +172,7 @@ function compile(quads: Quad[]): CompiledShapes {
   const dataset: DatasetCore = rdf.dataset(store.getQuads(null, null, null, null));
   // `validations` (not in the declared options, read by shacl-engine 1.1): see numeric.ts.
   const options = { factory: rdf, validations: specialDoubleValidations(rdf) };
-  return { validator: new Validator(dataset, options), targets, sparql: constraints };
+  return { validator: new Validator(dataset, options), targets, sparql: constraints, store: full, packagedOnly };
 }
 
 /**
@@ -181,7 +190,7 @@ export function compiledShapes(shapes?: ShapesInput, extraShapes?: ShapesInput):
   const key = extra ? `${base.key}\u0000${extra.key}` : base.key;
   let compiled = cache.get(key);
   if (!compiled) {
-    compiled = compile(extra ? [...base.quads(), ...extra.quads()] : base.quads());
+    compiled = compile(extra ? [...base.quads(), ...extra.quads()] : base.quads(), key === 'packaged');
     if (cache.size >= MAX_CACHED) {
       const oldest = cache.keys().next().value;
       if (oldest !== undefined && oldest !== 'packaged') cache.delete(oldest);

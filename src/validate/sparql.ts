@@ -1,41 +1,59 @@
-import type { Quad, Term } from '@rdfjs/types';
+import type { Literal, Quad, Term } from '@rdfjs/types';
 import { DataFactory, type Store } from 'n3';
-import { Generator, Parser, type Pattern, type SelectQuery, type Triple, type VariableTerm } from 'sparqljs';
-import type { Bindings, SparqlEndpoint } from '../store/endpoint.js';
-import { readPath, renderPath, toSparqljsPath, type ShaclPath } from './paths.js';
-import { RDF, RDFS, renderIri, severityOf, SH } from './report.js';
-import type { ValidationResult } from './types.js';
+import { Generator, Parser, type AskQuery, type Pattern, type SelectQuery, type Triple, type VariableTerm } from 'sparqljs';
+import type { Bindings } from '../store/endpoint.js';
+import { readPath, renderPath, toSparqljsPath } from './paths.js';
+import { RDF, RDFS, renderIri, SH } from './report.js';
+import type { TermResult } from './results.js';
+import { checkSupported, planQuery, prebindThis, substitute, UnsupportedShapesError, variablesIn, type QueryPlan } from './sparql-rewrite.js';
+import { SHAPES_GRAPH, type SparqlTarget } from './sparql-store.js';
 
 const { namedNode, variable, literal } = DataFactory;
 const XSD_BOOLEAN = 'http://www.w3.org/2001/XMLSchema#boolean';
 
 /**
- * A `sh:sparql` constraint compiled to ONE SELECT over all focus nodes of its shape: the shape's
- * targets are joined into the constraint's top-level group (pre-binding `$this`), `$PATH` is the
- * shape's path, `$currentShape` the shape.
+ * A SPARQL-based constraint compiled for provml's own evaluation: a `sh:sparql` constraint
+ * (SHACL §5) or a shape's use of a SPARQL-based constraint component (SHACL §6). Its query is
+ * checked (what SHACL forbids is refused), has `$PATH`, `$currentShape`, `$shapesGraph` and the
+ * component's parameters substituted, and is planned: the `joined` path runs ONE query over all
+ * focus nodes, the `per-focus` path one per focus node (see {@link QueryPlan}).
  *
  * @example
  * ```ts
  * const { constraints } = extractSparqlConstraints(shapesStore);
- * console.log(sparqlText(constraints[0]!));
+ * for (const c of constraints) console.log(c.label, c.plan.mode, c.plan.reason ?? '');
  * ```
  */
 export interface SparqlConstraint {
-  /** The shape the constraint belongs to (its IRI or blank node label). */
-  sourceShape: string;
-  /** The generated query, without a dataset clause. */
-  query: SelectQuery;
-  /** `sh:message` templates of the constraint (else of the shape). */
-  messages: string[];
-  severity: ValidationResult['severity'];
-  /** Rendered `sh:path` of a property shape. */
+  /** How errors and plans name it, e.g. `the sh:sparql constraint of <urn:s>`. */
+  label: string;
+  sourceShape: Term;
+  /** The `sh:sparql` node (`sh:sourceConstraint`); absent for constraint components. */
+  sourceConstraint?: Term;
+  /** `sh:SPARQLConstraintComponent`, or the IRI of the SPARQL-based constraint component. */
+  component: Term;
+  /** `sh:message` templates (`{?var}` / `{$var}` placeholders). */
+  messages: Literal[];
+  severity: Term;
   path?: string;
+  pathNode?: Term;
   isNodeShape: boolean;
+  /** A pattern binding `?this` to every focus node of the shape. */
+  targets: Pattern;
+  /** The checked query, variables substituted, `$this` not yet pre-bound. */
+  query: SelectQuery;
+  plan: QueryPlan;
+  /** The query reads `$shapesGraph`: the shapes graph must be loaded next to the data. */
+  usesShapesGraph: boolean;
+  /** Parameter values, for message templates. */
+  parameters: Record<string, Term>;
 }
 
 const sh = (local: string) => namedNode(SH + local);
+const TYPE = namedNode(`${RDF}type`);
 const TARGETS = ['targetClass', 'targetNode', 'targetSubjectsOf', 'targetObjectsOf'] as const;
 const NESTING = ['node', 'and', 'or', 'xone', 'not', 'qualifiedValueShape'] as const;
+const ALWAYS_PREBOUND = ['this', 'currentShape', 'shapesGraph'];
 
 function objects(store: Store, s: Term, p: Term): Term[] {
   return store.getObjects(s, p as Quad['predicate'], null);
@@ -45,27 +63,49 @@ function isTrue(t: Term | undefined): boolean {
   return t?.termType === 'Literal' && (t.value === 'true' || t.value === '1');
 }
 
+const deactivated = (store: Store, s: Term) => isTrue(objects(store, s, sh('deactivated'))[0]);
 const v = (name: string): VariableTerm => variable(name) as VariableTerm;
 const THIS = v('this');
+const name = (t: Term) => (t.termType === 'NamedNode' ? `<${t.value}>` : `_:${t.value}`);
+
+/** Is `node` a SHACL instance of `cls` in the shapes graph (rdf:type/rdfs:subClassOf*)? */
+function instanceOf(store: Store, node: Term, cls: string): boolean {
+  const seen = new Set<string>();
+  const queue = objects(store, node, TYPE);
+  while (queue.length > 0) {
+    const c = queue.pop()!;
+    if (c.value === cls) return true;
+    if (seen.has(c.value)) continue;
+    seen.add(c.value);
+    queue.push(...objects(store, c, namedNode(`${RDFS}subClassOf`)));
+  }
+  return false;
+}
+
+/** Implicit class target (SHACL §2.1.3.1): a shape that is also an `rdfs:Class` in the shapes graph. */
+export function isImplicitClassTarget(store: Store, shape: Term): boolean {
+  return shape.termType === 'NamedNode' && instanceOf(store, shape, `${RDFS}Class`);
+}
+
+const hasOwnTargets = (store: Store, s: Term) =>
+  TARGETS.some((t) => objects(store, s, sh(t)).length > 0) || isImplicitClassTarget(store, s);
 
 /** The union of target patterns binding `?this` (SHACL §2.1.3; classes with data-graph subclasses). */
 function targetAlternatives(store: Store, shape: Term): Pattern[] {
   const alts: Pattern[] = [];
   const classes = objects(store, shape, sh('targetClass'));
-  const types = objects(store, shape, namedNode(`${RDF}type`));
-  if (types.some((t) => t.value === `${RDFS}Class`) && shape.termType === 'NamedNode') classes.push(shape);
+  if (isImplicitClassTarget(store, shape)) classes.push(shape);
   if (classes.length > 0) {
-    const cls = v('provml_targetClass');
     const typePath = toSparqljsPath({ seq: [{ iri: `${RDF}type` }, { mod: '*', path: { iri: `${RDFS}subClassOf` } }] });
     alts.push({
       type: 'group',
       patterns: [
         { type: 'values', values: classes.map((c) => ({ '?provml_targetClass': c as never })) },
-        { type: 'bgp', triples: [{ subject: THIS, predicate: typePath, object: cls } as Triple] },
+        { type: 'bgp', triples: [{ subject: THIS, predicate: typePath, object: v('provml_targetClass') } as Triple] },
       ],
     });
   }
-  const nodes = objects(store, shape, sh('targetNode'));
+  const nodes = objects(store, shape, sh('targetNode')).filter((n) => n.termType !== 'BlankNode');
   if (nodes.length > 0) alts.push({ type: 'values', values: nodes.map((n) => ({ '?this': n as never })) });
   for (const p of objects(store, shape, sh('targetSubjectsOf'))) {
     alts.push({ type: 'bgp', triples: [{ subject: THIS, predicate: p, object: v('provml_o') } as Triple] });
@@ -76,118 +116,103 @@ function targetAlternatives(store: Store, shape: Term): Pattern[] {
   return alts;
 }
 
-/** Shapes whose targets define a property shape's focus nodes: itself, else its `sh:property` parents. */
-function targetShapes(store: Store, shape: Term): Term[] {
-  const hasOwn = (s: Term) =>
-    TARGETS.some((t) => objects(store, s, sh(t)).length > 0) ||
-    objects(store, s, namedNode(`${RDF}type`)).some((t) => t.value === `${RDFS}Class`);
-  if (hasOwn(shape)) return [shape];
-  const parents = store.getSubjects(sh('property'), shape as Quad['object'], null).filter(hasOwn);
-  if (parents.length > 0) return parents;
-  for (const p of NESTING) {
-    const nested = store.getSubjects(sh(p), shape as Quad['object'], null).length > 0 || isInList(store, shape);
-    if (nested) {
-      throw new Error(
-        `provml: the sh:sparql constraint of shape ${shape.value} is only reachable through sh:${p}/logical ` +
-          'constraints; provml evaluates sh:sparql on shapes with targets and on property shapes of targeted shapes',
-      );
-    }
-  }
-  return [];
+/** How a shape is reached other than by targets or as a property shape of a targeted shape, if it is. */
+function nestedVia(store: Store, shape: Term): string | undefined {
+  for (const p of NESTING) if (store.getSubjects(sh(p), shape as Quad['object'], null).length > 0) return `sh:${p}`;
+  if (store.getSubjects(namedNode(`${RDF}first`), shape as Quad['object'], null).length > 0) return 'sh:and/sh:or/sh:xone';
+  return undefined;
 }
 
-function isInList(store: Store, shape: Term): boolean {
-  return store.getSubjects(namedNode(`${RDF}first`), shape as Quad['object'], null).length > 0;
+/**
+ * The shapes whose targets give a SPARQL-constrained shape its focus nodes: itself when it has
+ * targets, else the (active) shapes that hold it as `sh:property`. A shape reached through
+ * `sh:node` or a logical constraint (directly or via its parent) is refused: provml evaluates
+ * SPARQL-based constraints on targeted shapes and their property shapes only. A shape reached by
+ * nothing (or only through deactivated shapes) is not evaluated, as SHACL says.
+ */
+function targetShapes(store: Store, shape: Term, what: string): Term[] {
+  const refuse = (via: string) =>
+    new UnsupportedShapesError(
+      `provml: ${what} is only reachable through ${via}; provml evaluates SPARQL-based constraints on shapes with targets and on property shapes of shapes with targets`,
+    );
+  const own = hasOwnTargets(store, shape) ? [shape] : [];
+  const via = nestedVia(store, shape);
+  if (via) throw refuse(via);
+  const parents: Term[] = [];
+  for (const parent of store.getSubjects(sh('property'), shape as Quad['object'], null)) {
+    const parentVia = nestedVia(store, parent);
+    if (parentVia) throw refuse(`${parentVia} (its parent ${name(parent)})`);
+    if (objects(store, parent, sh('path')).length > 0) throw refuse(`sh:property of the property shape ${name(parent)}`);
+    if (!deactivated(store, parent) && hasOwnTargets(store, parent)) parents.push(parent);
+  }
+  return [...own, ...parents];
 }
 
 /** `sh:prefixes` → `sh:declare` (following `owl:imports`), as a prefix map for the parser. */
-function prefixesOf(store: Store, constraint: Term): Record<string, string> {
+function prefixesOf(store: Store, node: Term): Record<string, string> {
   const out: Record<string, string> = {};
   const seen = new Set<string>();
-  const visit = (node: Term) => {
-    if (seen.has(node.value)) return;
-    seen.add(node.value);
-    for (const i of objects(store, node, namedNode('http://www.w3.org/2002/07/owl#imports'))) visit(i);
-    for (const d of objects(store, node, sh('declare'))) {
+  const visit = (n: Term) => {
+    if (seen.has(n.value)) return;
+    seen.add(n.value);
+    for (const i of objects(store, n, namedNode('http://www.w3.org/2002/07/owl#imports'))) visit(i);
+    for (const d of objects(store, n, sh('declare'))) {
       const prefix = objects(store, d, sh('prefix'))[0]?.value;
       const ns = objects(store, d, sh('namespace'))[0]?.value;
       if (prefix !== undefined && ns !== undefined) out[prefix] = ns;
     }
   };
-  for (const p of objects(store, constraint, sh('prefixes'))) visit(p);
+  for (const p of objects(store, node, sh('prefixes'))) visit(p);
   return out;
 }
 
-/** Deep copy of a sparqljs AST with variables replaced (`$PATH`, `$currentShape`). */
-function substitute<T>(node: T, replace: ReadonlyMap<string, unknown>): T {
-  if (Array.isArray(node)) return node.map((n) => substitute(n, replace)) as T;
-  if (node === null || typeof node !== 'object') return node;
-  const term = node as { termType?: string; value?: string };
-  if (term.termType === 'Variable' && replace.has(term.value!)) return replace.get(term.value!) as T;
-  if (term.termType !== undefined) return node;
-  const out: Record<string, unknown> = {};
-  for (const [k, val] of Object.entries(node)) out[k] = substitute(val, replace);
-  return out as T;
-}
-
-/** Names of all variables mentioned in a sparqljs AST fragment. */
-function variablesIn(node: unknown, out = new Set<string>()): Set<string> {
-  if (Array.isArray(node)) for (const n of node) variablesIn(n, out);
-  else if (node !== null && typeof node === 'object') {
-    const t = node as { termType?: string; value?: string };
-    if (t.termType === 'Variable') out.add(t.value!);
-    else if (t.termType === undefined) for (const v of Object.values(node)) variablesIn(v, out);
-  }
-  return out;
-}
-
-/**
- * Rewrites top-level `FILTER NOT EXISTS { P }` into `MINUS { P }` where both mean the same: P is a
- * basic graph pattern (plus FILTERs over its own variables only), and every variable P shares
- * with the rest of the query is certainly bound there ($this, or a top-level triple pattern's).
- * Oxigraph re-evaluates a multi-triple NOT EXISTS per row (~10 s for 800 epochs × 8000
- * evaluations) but runs MINUS as one anti-join (~60 ms) — the common "focus node lacks X" shape.
- */
-function notExistsToMinus(where: Pattern[]): Pattern[] {
-  const outer = variablesIn(where.filter((p) => p.type !== 'filter'));
-  const bound = variablesIn(where.filter((p) => p.type === 'bgp'));
-  bound.add('this');
-  return where.map((p) => {
-    if (p.type !== 'filter') return p;
-    const e = p.expression as { type?: string; operator?: string; args?: unknown[] };
-    if (e.type !== 'operation' || e.operator !== 'notexists') return p;
-    const inner = e.args![0] as Pattern;
-    const parts = inner.type === 'group' ? inner.patterns : [inner];
-    if (!parts.every((x) => x.type === 'bgp' || x.type === 'filter')) return p;
-    const own = variablesIn(parts.filter((x) => x.type === 'bgp'));
-    const filters = parts.filter((x) => x.type === 'filter');
-    if (JSON.stringify(filters).includes('exists') || ![...variablesIn(filters)].every((x) => own.has(x))) return p;
-    const shared = [...own].filter((x) => outer.has(x));
-    if (shared.length === 0 || !shared.every((x) => bound.has(x))) return p;
-    return { type: 'minus', patterns: parts } as Pattern;
-  });
-}
-
-function compile(store: Store, shape: Term, constraint: Term, targets: Term[], path: ShaclPath | undefined): SparqlConstraint {
-  const select = objects(store, constraint, sh('select'))[0]?.value;
-  const name = shape.termType === 'NamedNode' ? shape.value : `_:${shape.value}`;
-  if (!select) throw new Error(`provml: the sh:sparql constraint of shape ${name} has no sh:select`);
+function parseQuery(store: Store, node: Term, text: string, kind: 'SELECT' | 'ASK', what: string): SelectQuery | AskQuery {
   let parsed;
   try {
-    parsed = new Parser({ prefixes: prefixesOf(store, constraint) }).parse(select);
+    parsed = new Parser({ prefixes: prefixesOf(store, node) }).parse(text);
   } catch (err) {
-    throw new Error(`provml: cannot parse the sh:select of shape ${name}: ${(err as Error).message}`, { cause: err });
+    throw new UnsupportedShapesError(`provml: cannot parse the query of ${what}: ${(err as Error).message}`);
   }
-  if (parsed.type !== 'query' || parsed.queryType !== 'SELECT') throw new Error(`provml: sh:select of ${name} is not a SELECT`);
-  if (JSON.stringify(parsed).includes('"value":"shapesGraph"')) {
-    throw new Error(`provml: $shapesGraph (in the sh:select of ${name}) is not supported`);
-  }
+  if (parsed.type !== 'query' || parsed.queryType !== kind) throw new UnsupportedShapesError(`provml: the query of ${what} is not an ${kind} query`);
+  return parsed as SelectQuery | AskQuery;
+}
+
+interface ShapeContext {
+  store: Store;
+  shape: Term;
+  what: string;
+  parameters: Record<string, Term>;
+}
+
+/** Substitutes `$PATH`, `$currentShape`, `$shapesGraph` and the parameters; checks what SHACL forbids. */
+function prepare(ctx: ShapeContext, parsed: SelectQuery | AskQuery, prebound: Set<string>): { query: SelectQuery | AskQuery; usesShapesGraph: boolean; pathNode?: Term } {
+  checkSupported(parsed as SelectQuery, prebound, ctx.what);
+  const used = variablesIn(parsed);
   const replace = new Map<string, unknown>();
-  if (path) replace.set('PATH', toSparqljsPath(path));
-  if (shape.termType === 'NamedNode') replace.set('currentShape', shape);
-  const query = { ...substitute(parsed, replace), variables: parsed.variables };
-  const alternatives = targets.flatMap((t) => targetAlternatives(store, t));
-  const targetQuery: SelectQuery = {
+  const pathNode = objects(ctx.store, ctx.shape, sh('path'))[0];
+  if (used.has('PATH')) {
+    if (!pathNode) throw new UnsupportedShapesError(`provml: ${ctx.what} uses $PATH but its shape has no sh:path`);
+    replace.set('PATH', toSparqljsPath(readPath(ctx.store, pathNode)));
+  }
+  if (used.has('currentShape')) {
+    if (ctx.shape.termType !== 'NamedNode') {
+      throw new UnsupportedShapesError(`provml: ${ctx.what} reads $currentShape, which provml cannot pre-bind to a blank-node shape; give the shape an IRI`);
+    }
+    replace.set('currentShape', ctx.shape);
+  }
+  if (used.has('shapesGraph')) replace.set('shapesGraph', namedNode(SHAPES_GRAPH));
+  for (const [param, value] of Object.entries(ctx.parameters)) {
+    if (!used.has(param)) continue;
+    if (value.termType === 'BlankNode') throw new UnsupportedShapesError(`provml: ${ctx.what}: the blank-node value of parameter $${param} cannot be pre-bound`);
+    replace.set(param, value);
+  }
+  const query = substitute(parsed, replace);
+  return { query, usesShapesGraph: used.has('shapesGraph'), ...(pathNode ? { pathNode } : {}) };
+}
+
+function targetsPattern(store: Store, targetShapeList: readonly Term[]): Pattern {
+  const alternatives = targetShapeList.flatMap((t) => targetAlternatives(store, t));
+  const select: SelectQuery = {
     type: 'query',
     queryType: 'SELECT',
     distinct: true,
@@ -195,24 +220,181 @@ function compile(store: Store, shape: Term, constraint: Term, targets: Term[], p
     prefixes: {},
     where: alternatives.length === 1 ? alternatives : [{ type: 'union', patterns: alternatives }],
   };
-  // Joined inside the constraint's own top-level group, so its FILTERs see $this bound.
-  query.where = notExistsToMinus([{ type: 'group', patterns: [targetQuery] }, ...(query.where ?? [])]);
-  let messages = objects(store, constraint, sh('message')).map((m) => m.value);
-  if (messages.length === 0) messages = objects(store, shape, sh('message')).map((m) => m.value);
-  const severityIri = objects(store, shape, sh('severity'))[0]?.value;
+  return { type: 'group', patterns: [select] };
+}
+
+function finish(
+  ctx: ShapeContext,
+  query: SelectQuery,
+  targets: readonly Term[],
+  extra: Pick<SparqlConstraint, 'component' | 'messages' | 'usesShapesGraph'> & { sourceConstraint?: Term; pathNode?: Term },
+): SparqlConstraint {
+  const severity = objects(ctx.store, ctx.shape, sh('severity'))[0] ?? sh('Violation');
+  const pathNode = extra.pathNode;
   return {
-    sourceShape: shape.value,
+    label: ctx.what,
+    sourceShape: ctx.shape,
+    ...(extra.sourceConstraint ? { sourceConstraint: extra.sourceConstraint } : {}),
+    component: extra.component,
+    messages: extra.messages,
+    severity,
+    ...(pathNode ? { path: renderPath(readPath(ctx.store, pathNode)), pathNode } : {}),
+    isNodeShape: pathNode === undefined,
+    targets: targetsPattern(ctx.store, targets),
     query,
-    messages,
-    severity: severityOf(severityIri) ?? 'Violation',
-    ...(path ? { path: renderPath(path) } : {}),
-    isNodeShape: path === undefined,
+    plan: planQuery(query),
+    usesShapesGraph: extra.usesShapesGraph,
+    parameters: ctx.parameters,
+  };
+}
+
+const literals = (ts: Term[]) => ts.filter((t): t is Literal => t.termType === 'Literal');
+
+/** The `sh:sparql` constraints of the shapes graph (SHACL §5). */
+function sparqlConstraints(store: Store, strip: Quad[]): SparqlConstraint[] {
+  const out: SparqlConstraint[] = [];
+  for (const q of strip) {
+    const shape = q.subject;
+    const constraint = q.object;
+    if (deactivated(store, shape) || deactivated(store, constraint)) continue;
+    const what = `the sh:sparql constraint of shape ${name(shape)}`;
+    const targets = targetShapes(store, shape, what);
+    if (targets.length === 0) continue;
+    const select = objects(store, constraint, sh('select'))[0]?.value;
+    if (!select) throw new UnsupportedShapesError(`provml: ${what} has no sh:select`);
+    const ctx: ShapeContext = { store, shape, what, parameters: {} };
+    const prepared = prepare(ctx, parseQuery(store, constraint, select, 'SELECT', what), new Set(ALWAYS_PREBOUND));
+    let messages = literals(objects(store, constraint, sh('message')));
+    if (messages.length === 0) messages = literals(objects(store, shape, sh('message')));
+    out.push(
+      finish(ctx, prepared.query as SelectQuery, targets, {
+        component: sh('SPARQLConstraintComponent'),
+        sourceConstraint: constraint,
+        messages,
+        usesShapesGraph: prepared.usesShapesGraph,
+        ...(prepared.pathNode ? { pathNode: prepared.pathNode } : {}),
+      }),
+    );
+  }
+  return out;
+}
+
+const localName = (iri: string) => /[^#/:]+$/.exec(iri)?.[0] ?? iri;
+
+interface Parameter {
+  path: Term;
+  name: string;
+  optional: boolean;
+}
+
+/** Every combination of parameter values a shape gives (one constraint each). */
+function combinations(store: Store, shape: Term, params: readonly Parameter[]): Record<string, Term>[] {
+  let out: Record<string, Term>[] = [{}];
+  for (const p of params) {
+    const values = objects(store, shape, p.path);
+    if (values.length === 0) {
+      if (!p.optional) return [];
+      continue;
+    }
+    out = out.flatMap((c) => values.map((val) => ({ ...c, [p.name]: val })));
+  }
+  return out;
+}
+
+function isShape(store: Store, node: Term): boolean {
+  return (
+    instanceOf(store, node, `${SH}NodeShape`) ||
+    instanceOf(store, node, `${SH}PropertyShape`) ||
+    objects(store, node, sh('path')).length > 0 ||
+    hasOwnTargets(store, node) ||
+    store.getSubjects(sh('property'), node as Quad['object'], null).length > 0 ||
+    nestedVia(store, node) !== undefined
+  );
+}
+
+/** The uses of SPARQL-based constraint components in the shapes graph (SHACL §6). */
+function componentConstraints(store: Store): SparqlConstraint[] {
+  const out: SparqlConstraint[] = [];
+  const components = new Map<string, Term>();
+  for (const q of store.getQuads(null, TYPE, null, null)) {
+    if (instanceOf(store, q.subject, `${SH}ConstraintComponent`)) components.set(q.subject.value, q.subject);
+  }
+  for (const component of components.values()) {
+    const params: Parameter[] = objects(store, component, sh('parameter')).flatMap((p) => {
+      const path = objects(store, p, sh('path'))[0];
+      return path?.termType === 'NamedNode' ? [{ path, name: localName(path.value), optional: isTrue(objects(store, p, sh('optional'))[0]) }] : [];
+    });
+    if (params.length === 0) continue;
+    const candidates = new Map<string, Term>();
+    for (const p of params) for (const s of store.getSubjects(p.path as Quad['predicate'], null, null)) candidates.set(`${s.termType}:${s.value}`, s);
+    for (const shape of candidates.values()) {
+      if (!isShape(store, shape) || deactivated(store, shape)) continue;
+      for (const parameters of combinations(store, shape, params)) {
+        if (Object.keys(parameters).length === 0) continue;
+        const isProperty = objects(store, shape, sh('path')).length > 0;
+        const validator =
+          objects(store, component, sh(isProperty ? 'propertyValidator' : 'nodeValidator'))[0] ?? objects(store, component, sh('validator'))[0];
+        if (!validator) continue;
+        const what = `the constraint component ${name(component)} of shape ${name(shape)}`;
+        const targets = targetShapes(store, shape, what);
+        if (targets.length === 0) continue;
+        const ctx: ShapeContext = { store, shape, what, parameters };
+        const prebound = new Set([...ALWAYS_PREBOUND, ...Object.keys(parameters)]);
+        const select = objects(store, validator, sh('select'))[0]?.value;
+        const ask = objects(store, validator, sh('ask'))[0]?.value;
+        let query: SelectQuery;
+        let usesShapesGraph: boolean;
+        let pathNode: Term | undefined;
+        if (select !== undefined) {
+          ({ query, usesShapesGraph, pathNode } = prepare(ctx, parseQuery(store, validator, select, 'SELECT', what), prebound) as {
+            query: SelectQuery;
+            usesShapesGraph: boolean;
+            pathNode?: Term;
+          });
+        } else if (ask !== undefined) {
+          prebound.add('value');
+          const prepared = prepare(ctx, parseQuery(store, validator, ask, 'ASK', what), prebound);
+          ({ usesShapesGraph, pathNode } = prepared);
+          query = askAsSelect(prepared.query as AskQuery, pathNode ? readPath(store, pathNode) : undefined);
+        } else {
+          throw new UnsupportedShapesError(`provml: the validator of ${what} has neither sh:select nor sh:ask`);
+        }
+        let messages = literals(objects(store, shape, sh('message')));
+        if (messages.length === 0) messages = literals(objects(store, validator, sh('message')));
+        if (messages.length === 0) messages = literals(objects(store, component, sh('message')));
+        out.push(finish(ctx, query, targets, { component, messages, usesShapesGraph, ...(pathNode ? { pathNode } : {}) }));
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * An ASK validator (true = the value node conforms) as one SELECT of the failing (focus, value)
+ * pairs: the value nodes of the shape (the focus node itself, or the path's values), minus those
+ * for which the ASK holds — evaluated by `NOT EXISTS`, which pre-binds `$this` and `$value`.
+ */
+function askAsSelect(ask: AskQuery, path: ReturnType<typeof readPath> | undefined): SelectQuery {
+  const VALUE = v('value');
+  const values: Pattern = path
+    ? { type: 'bgp', triples: [{ subject: THIS, predicate: toSparqljsPath(path), object: VALUE } as Triple] }
+    : { type: 'bind', variable: VALUE, expression: THIS };
+  return {
+    type: 'query',
+    queryType: 'SELECT',
+    distinct: true,
+    variables: [THIS, VALUE],
+    prefixes: {},
+    where: [values, { type: 'filter', expression: { type: 'operation', operator: 'notexists', args: [{ type: 'group', patterns: ask.where ?? [] }] } }],
   };
 }
 
 /**
- * Finds the `sh:sparql` constraints in a shapes graph and compiles each to one query; returns
- * them with the `sh:sparql` triples to strip before the graph goes to shacl-engine.
+ * Finds the SPARQL-based constraints in a shapes graph — `sh:sparql` constraints and uses of
+ * SPARQL-based constraint components — and compiles each; returns them with the `sh:sparql`
+ * triples to strip before the graph goes to shacl-engine.
+ *
+ * @throws {UnsupportedShapesError} For a query SHACL forbids or provml cannot evaluate (the message names it).
  *
  * @example
  * ```ts
@@ -221,22 +403,20 @@ function compile(store: Store, shape: Term, constraint: Term, targets: Term[], p
  */
 export function extractSparqlConstraints(store: Store): { constraints: SparqlConstraint[]; strip: Quad[] } {
   const strip = store.getQuads(null, sh('sparql'), null, null);
-  const constraints: SparqlConstraint[] = [];
-  for (const q of strip) {
-    const shape = q.subject;
-    const constraint = q.object;
-    if (isTrue(objects(store, shape, sh('deactivated'))[0]) || isTrue(objects(store, constraint, sh('deactivated'))[0])) continue;
-    const targets = targetShapes(store, shape);
-    if (targets.length === 0) continue;
-    const pathNode = objects(store, shape, sh('path'))[0];
-    constraints.push(compile(store, shape, constraint, targets, pathNode ? readPath(store, pathNode) : undefined));
-  }
-  return { constraints, strip };
+  return { constraints: [...sparqlConstraints(store, strip), ...componentConstraints(store)], strip };
+}
+
+/** The query text for one set of focus nodes (`targets`), inside `GRAPH <graph>` for an endpoint's named graph. */
+function queryText(c: SparqlConstraint, targets: Pattern, graph?: string): string {
+  const q = prebindThis(c.query, targets, targets === c.targets);
+  const scoped: SelectQuery = graph === undefined ? q : { ...q, where: [{ type: 'graph', name: namedNode(graph) as never, patterns: q.where ?? [] }] };
+  return new Generator().stringify(scoped);
 }
 
 /**
- * The SPARQL text of a compiled constraint, optionally restricted to one named graph (the whole
- * pattern goes inside `GRAPH <graph> { … }`; FROM is not used since some stores ignore it).
+ * The SPARQL text of a compiled constraint on its `joined` path, optionally restricted to one
+ * named graph (the whole pattern goes inside `GRAPH <graph> { … }`; FROM is not used since some
+ * stores ignore it).
  *
  * @example
  * ```ts
@@ -244,65 +424,76 @@ export function extractSparqlConstraints(store: Store): { constraints: SparqlCon
  * ```
  */
 export function sparqlText(c: SparqlConstraint, graph?: string): string {
-  const q: SelectQuery =
-    graph === undefined
-      ? c.query
-      : { ...c.query, where: [{ type: 'graph', name: namedNode(graph) as never, patterns: c.query.where ?? [] }] };
-  return new Generator().stringify(q);
+  return queryText(c, c.targets, graph);
 }
 
-function substituteMessage(template: string, row: Bindings): string {
-  return template.replace(/\{[?$]([A-Za-z_][\w]*)\}/g, (whole, name: string) => row[name]?.value ?? whole);
+function substituteMessage(template: Literal, row: Bindings, parameters: Record<string, Term>): Literal {
+  const text = template.value.replace(/\{[?$]([A-Za-z_][\w]*)\}/g, (whole, n: string) => row[n]?.value ?? parameters[n]?.value ?? whole);
+  return template.language ? literal(text, template.language) : literal(text);
 }
 
-function toResults(c: SparqlConstraint, rows: Bindings[]): ValidationResult[] {
-  return rows.map((row) => {
-    const failure = row.failure;
-    if (failure && failure.equals(literal('true', namedNode(XSD_BOOLEAN)))) {
-      throw new Error(`provml: the SPARQL constraint of shape ${c.sourceShape} reported a failure (?failure true)`);
-    }
-    const focus = row.this?.value ?? '';
-    const result: ValidationResult = {
-      severity: c.severity,
-      focusNode: focus,
-      message: c.messages.length > 0 ? c.messages.map((m) => substituteMessage(m, row)).join('\n') : `SPARQL constraint of ${renderIri(c.sourceShape)} violated`,
-      sourceShape: c.sourceShape,
-      constraint: `${SH}SPARQLConstraintComponent`,
-    };
-    const path = row.path?.termType === 'NamedNode' ? renderIri(row.path.value) : c.path;
-    if (path !== undefined) result.path = path;
-    const value = row.value?.value ?? (c.isNodeShape ? focus : undefined);
-    if (value !== undefined) result.value = value;
-    return result;
-  });
+function toResult(c: SparqlConstraint, row: Bindings, focus: Term): TermResult {
+  const failure = row.failure;
+  if (failure && failure.equals(literal('true', namedNode(XSD_BOOLEAN)))) {
+    throw new Error(`provml: ${c.label} reported a failure (?failure true)`);
+  }
+  const result: TermResult = {
+    severity: c.severity,
+    focusNode: focus,
+    messages:
+      c.messages.length > 0
+        ? c.messages.map((m) => substituteMessage(m, row, c.parameters))
+        : [literal(`SPARQL constraint of ${renderIri(c.sourceShape.value)} violated`)],
+    sourceShape: c.sourceShape,
+    constraint: c.component,
+  };
+  if (c.sourceConstraint) result.sourceConstraint = c.sourceConstraint;
+  if (row.path?.termType === 'NamedNode') {
+    result.path = renderIri(row.path.value);
+    result.pathNode = row.path;
+  } else if (c.pathNode) {
+    result.path = c.path!;
+    result.pathNode = c.pathNode;
+  }
+  const value = row.value ?? (c.isNodeShape ? focus : undefined);
+  if (value !== undefined) result.value = value;
+  return result;
 }
 
 /**
- * Runs each compiled constraint as one SELECT on `endpoint`; every solution is one result.
- * `mapTerm` post-processes solution terms (e.g. to undo skolemized blank nodes).
+ * Runs compiled constraints on `target`: a `joined` constraint as one SELECT over all its focus
+ * nodes, a `per-focus` one as one SELECT per focus node; every solution is one result.
  *
  * @example
  * ```ts
- * const results = await runSparqlConstraints(constraints, EmbeddedStore.create());
+ * const results = await runSparqlConstraints(constraints, ValidationStore.load(data));
  * ```
  */
-export async function runSparqlConstraints(
-  constraints: readonly SparqlConstraint[],
-  endpoint: SparqlEndpoint,
-  graph?: string,
-  mapTerm?: (t: Term) => Term,
-): Promise<ValidationResult[]> {
-  const results: ValidationResult[] = [];
+export async function runSparqlConstraints(constraints: readonly SparqlConstraint[], target: SparqlTarget): Promise<TermResult[]> {
+  const results: TermResult[] = [];
   for (const c of constraints) {
-    const text = sparqlText(c, graph);
-    let rows: Bindings[];
-    try {
-      rows = await endpoint.select(text);
-    } catch (err) {
-      throw new Error(`provml: the SPARQL constraint of shape ${c.sourceShape} failed: ${(err as Error).message}\n${text}`, { cause: err });
+    if (c.usesShapesGraph && target.shapesGraph === undefined) {
+      throw new UnsupportedShapesError(`provml: ${c.label} reads $shapesGraph, which provml supports on files and datasets, not on SPARQL endpoints`);
     }
-    if (mapTerm) for (const row of rows) for (const k of Object.keys(row)) row[k] = mapTerm(row[k]!);
-    results.push(...toResults(c, rows));
+    const run = async (text: string): Promise<Bindings[]> => {
+      try {
+        return await target.select(text);
+      } catch (err) {
+        throw new Error(`provml: ${c.label} failed: ${(err as Error).message}\n${text}`, { cause: err });
+      }
+    };
+    if (c.plan.mode === 'joined') {
+      for (const row of await run(queryText(c, c.targets, target.graph))) {
+        if (row.this) results.push(toResult(c, row, row.this));
+      }
+      continue;
+    }
+    const focusQuery: SelectQuery = { type: 'query', queryType: 'SELECT', distinct: true, variables: [THIS], prefixes: {}, where: [c.targets] };
+    const scoped = target.graph === undefined ? focusQuery : { ...focusQuery, where: [{ type: 'graph', name: namedNode(target.graph), patterns: [c.targets] } as Pattern] };
+    for (const { this: focus } of await run(new Generator().stringify(scoped))) {
+      if (!focus) continue;
+      for (const row of await run(queryText(c, target.focusPattern(focus), target.graph))) results.push(toResult(c, row, focus));
+    }
   }
   return results;
 }

@@ -15,8 +15,11 @@ import type { SparqlEndpoint } from '../store/endpoint.js';
  * ```
  */
 export interface ValidationResult {
-  /** `Violation`, `Warning` or `Info` (the shape's `sh:severity`, default `Violation`). */
-  severity: 'Violation' | 'Warning' | 'Info';
+  /**
+   * `Violation`, `Warning` or `Info` (the shape's `sh:severity`, default `Violation`); a custom
+   * severity (any other IRI a shape gives as `sh:severity`) is reported as that IRI.
+   */
+  severity: 'Violation' | 'Warning' | 'Info' | (string & {});
   /** The node that failed the shape (an IRI, or a blank node label). */
   focusNode: string;
   /** The property path of the failing property shape; absent for node-level constraints. */

@@ -1,12 +1,12 @@
-import type { DatasetCore, Quad, Term } from '@rdfjs/types';
-import { DataFactory, Writer } from 'n3';
-import { EmbeddedStore } from '../store/embedded.js';
+import type { DatasetCore, Quad } from '@rdfjs/types';
+import type { Store } from 'n3';
 import { runCore } from './core.js';
-import type { IndexedDataset } from './dataset.js';
 import { buildReport } from './report.js';
+import { toValidationResult, type TermResult } from './results.js';
 import { compiledShapes } from './shapes.js';
 import { loadSource } from './sources.js';
 import { runSparqlConstraints } from './sparql.js';
+import { endpointTarget, ValidationStore } from './sparql-store.js';
 import type { ValidateOptions, ValidationReport, ValidationSource } from './types.js';
 
 /**
@@ -19,33 +19,6 @@ import type { ValidateOptions, ValidationReport, ValidationSource } from './type
  * ```
  */
 export type ValidationPhase = 'load' | 'validate' | 'sparql';
-
-const DATA_GRAPH = 'urn:provml:validate:data';
-const LOAD_CHUNK = 50_000;
-/** Blank nodes are copied to Oxigraph as these IRIs (each load() call scopes its blank nodes). */
-const SKOLEM = 'urn:provml:validate:bnode:';
-const { namedNode, blankNode, quad: makeQuad } = DataFactory;
-
-const skolemize = (t: Term): Term => (t.termType === 'BlankNode' ? namedNode(SKOLEM + t.value) : t);
-const deskolemize = (t: Term): Term => (t.termType === 'NamedNode' && t.value.startsWith(SKOLEM) ? blankNode(t.value.slice(SKOLEM.length)) : t);
-
-/** Copies the data graph into a fresh Oxigraph store, in N-Quads chunks (one named graph). */
-function toEmbeddedStore(data: IndexedDataset): EmbeddedStore {
-  const store = EmbeddedStore.create({ unionDefaultGraph: true });
-  let chunk: Quad[] = [];
-  const flush = () => {
-    if (chunk.length === 0) return;
-    store.loadNQuads(new Writer({ format: 'N-Quads' }).quadsToString(chunk), DATA_GRAPH);
-    chunk = [];
-  };
-  for (const q of data) {
-    const blank = q.subject.termType === 'BlankNode' || q.object.termType === 'BlankNode';
-    chunk.push(blank ? makeQuad(skolemize(q.subject) as Quad['subject'], q.predicate, skolemize(q.object) as Quad['object']) : q);
-    if (chunk.length >= LOAD_CHUNK) flush();
-  }
-  flush();
-  return store;
-}
 
 /**
  * Validates PROV-ML data against SHACL shapes — by default provml's packaged
@@ -76,6 +49,24 @@ function toEmbeddedStore(data: IndexedDataset): EmbeddedStore {
  * ```
  */
 export async function validate(source: ValidationSource, options: ValidateOptions = {}): Promise<ValidationReport> {
+  return (await validateWithTerms(source, options)).report;
+}
+
+/**
+ * {@link validate}, also returning each result with its RDF terms and the shapes graph — what
+ * the SHACL validation report graph is built from (see `reportGraph` in results.ts; the W3C
+ * test suite compares that graph). Internal: not exported from `provml/validate`.
+ *
+ * @example
+ * ```ts
+ * const { report, results, shapes } = await validateWithTerms(quads, { shapes: shapeQuads });
+ * const graph = reportGraph(results, shapes);
+ * ```
+ */
+export async function validateWithTerms(
+  source: ValidationSource,
+  options: ValidateOptions = {},
+): Promise<{ report: ValidationReport; results: TermResult[]; shapes: Store }> {
   const started = performance.now();
   const progress = options.onProgress as ((done: number, total: number | undefined, phase: ValidationPhase) => void) | undefined;
   const compiled = compiledShapes(options.shapes, options.extraShapes);
@@ -90,19 +81,14 @@ export async function validate(source: ValidationSource, options: ValidateOption
   });
   if (compiled.sparql.length > 0) {
     progress?.(0, compiled.sparql.length, 'sparql');
-    if (loaded.endpoint) {
-      results.push(...(await runSparqlConstraints(compiled.sparql, loaded.endpoint, loaded.graph)));
-    } else {
-      const store = toEmbeddedStore(loaded.data);
-      try {
-        results.push(...(await runSparqlConstraints(compiled.sparql, store, undefined, deskolemize)));
-      } finally {
-        await store.close();
-      }
-    }
+    const target = loaded.endpoint
+      ? endpointTarget(loaded.endpoint, loaded.graph)
+      : ValidationStore.load(loaded.data, compiled.sparql.some((c) => c.usesShapesGraph) ? compiled.store : undefined);
+    results.push(...(await runSparqlConstraints(compiled.sparql, target)));
     progress?.(compiled.sparql.length, compiled.sparql.length, 'sparql');
   }
-  return buildReport(results, loaded.data.size, performance.now() - started);
+  const report = buildReport(results.map(toValidationResult), loaded.data.size, performance.now() - started);
+  return { report, results, shapes: compiled.store };
 }
 
 /**
