@@ -33,6 +33,8 @@ interface ValidateOpts {
   endpoint?: string;
   graph?: string;
   shapes?: string[];
+  /** `false` with --no-provml-shapes: validate with the --shapes files only. */
+  provmlShapes: boolean;
   format: 'text' | 'json';
   timeout: string;
   progress: boolean;
@@ -152,8 +154,9 @@ async function action(files: string[], opts: ValidateOpts): Promise<void> {
 
   // A truncated journal is bad input here, as for inspect (the library skips torn batches).
   for (const f of files) await assertNoTornBatches(f);
+  if (!opts.provmlShapes && (opts.shapes ?? []).length === 0) throw new InputError('--no-provml-shapes needs --shapes FILE…: there would be no shapes to validate against');
   const userShapes = await Promise.all((opts.shapes ?? []).map((f) => readRdfFile(f)));
-  const extraShapes = userShapes.length > 0 ? new Store(userShapes.flat()) : undefined;
+  const ownShapes = userShapes.length > 0 ? new Store(userShapes.flat()) : undefined;
 
   let endpoint: HttpSparqlEndpoint | undefined;
   let source: ValidationSource;
@@ -174,7 +177,7 @@ async function action(files: string[], opts: ValidateOpts): Promise<void> {
   let report: ValidationReport;
   try {
     report = await validate(source, {
-      ...(extraShapes ? { extraShapes } : {}),
+      ...(ownShapes ? (opts.provmlShapes ? { extraShapes: ownShapes } : { shapes: ownShapes }) : {}),
       onProgress: bar.onProgress as (done: number, total?: number) => void,
       onWarning,
     });
@@ -187,7 +190,8 @@ async function action(files: string[], opts: ValidateOpts): Promise<void> {
   if (opts.format === 'json') {
     out.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
-    const labels = report.results.length === 0 ? new Map<string, string>() : shapeLabels([packagedShapeQuads(), ...userShapes]);
+    const labels =
+      report.results.length === 0 ? new Map<string, string>() : shapeLabels([...(opts.provmlShapes ? [packagedShapeQuads()] : []), ...userShapes]);
     out.write(renderReport(report, labels, useColor(out)));
   }
   setExitCode(report.conforms ? 0 : 1);
@@ -218,7 +222,8 @@ export function addValidateCommand(program: Command): Command {
     .argument('[files...]', 'N-Quads / N-Triples / Turtle / TriG / JSON-LD files (validated together)')
     .option('-e, --endpoint <url>', 'validate what a SPARQL query endpoint holds (default: $PROVML_ENDPOINT; auth: $PROVML_AUTH = basic:USER:PASS or bearer:TOKEN)')
     .option('-g, --graph <iri>', 'with --endpoint: only this named graph')
-    .option('-s, --shapes <files...>', 'your own SHACL shapes, added to provml\'s')
+    .option('-s, --shapes <files...>', 'your own SHACL shapes, added to provml\'s (may hold sh:sparql constraints)')
+    .option('--no-provml-shapes', 'with --shapes: validate with your shapes only, without provml\'s PROV-ML shapes')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--timeout <ms>', 'endpoint request timeout in milliseconds', '60000')
     .option('--no-progress', 'never show a progress bar')
@@ -228,6 +233,7 @@ export function addValidateCommand(program: Command): Command {
 Examples:
   provml validate provenance/journal.nq
   provml validate run.ttl --shapes my-shapes.ttl --format json
+  provml validate data.ttl --shapes shapes.ttl --no-provml-shapes
   provml validate --endpoint http://localhost:8890/sparql --graph urn:provml:run:0190…\n`,
     )
     .action(action); // errors reach run(): printed once, exit code 2

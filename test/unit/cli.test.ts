@@ -304,6 +304,19 @@ describe('provml validate', () => {
     expect(badShapes.stderr).toContain('syntax.ttl:3:');
   });
 
+  it('--no-provml-shapes validates with the user\'s shapes only', async () => {
+    const shapes = cliFixture('user-shapes.ttl');
+    const epoch = cliFixture('epoch-without-duration.ttl');
+    // broken.ttl violates a provml shape, which no longer applies
+    const only = await provml('validate', cliFixture('broken.ttl'), '--shapes', shapes, '--no-provml-shapes', '-f', 'json');
+    expect((JSON.parse(only.stdout) as JsonReport).results.map((r) => r.path)).not.toContain('provml:iterationIndex');
+    const user = JSON.parse((await provml('validate', epoch, '--shapes', shapes, '--no-provml-shapes', '-f', 'json')).stdout) as JsonReport;
+    expect(user.results.map((r) => r.focusNode)).toEqual(['urn:x:epoch-0']);
+    const none = await provml('validate', epoch, '--no-provml-shapes');
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('--no-provml-shapes needs --shapes');
+  });
+
   it('colours only when asked: never when piped or with NO_COLOR, yes with FORCE_COLOR', async () => {
     const broken = cliFixture('broken.ttl');
     expect((await provml('validate', broken)).stdout).not.toContain(ESC);
