@@ -9,7 +9,7 @@ import { als, type ExecutionInfo } from './context.js';
 import { getDefaultEmitter } from './emitter.js';
 import { runFrame, startWorkflow } from './engine.js';
 import type { WorkflowOptions } from './options.js';
-import { CaptureConfigError, compileWorkflow, type WorkflowPlan } from './plan.js';
+import { CaptureConfigError, compileTags, compileWorkflow, type WorkflowPlan } from './plan.js';
 
 const apiWorkflows = new Map<string, WorkflowPlan>();
 
@@ -22,7 +22,8 @@ const NO_RUN: ExecutionInfo = Object.freeze({ id: '', root: '', kind: 'workflow'
  * given is what it records. Its study, task, algorithm and software belong to that definition and
  * may not change between runs (a configuration error, naming both values).
  */
-function workflowPlanFor(opts: Omit<WorkflowOptions, 'run'> & { name: string }): WorkflowPlan {
+function workflowPlanFor(options: Omit<WorkflowOptions, 'run'> & { name: string }): WorkflowPlan {
+  const { tags: _tags, ...opts } = options; // tags are per run, not part of the definition
   const site = { decorator: 'track.workflow', className: opts.name, method: '(workflow)' };
   const key = `${opts.name}\u0000${opts.experiment ?? ''}\u0000${opts.persona ?? ''}`;
   let wp = apiWorkflows.get(key);
@@ -57,9 +58,10 @@ const show = (v: unknown): string => (v === undefined ? '(none)' : JSON.stringif
 export function workflow<R>(name: string | (Omit<WorkflowOptions, 'run'> & { name: string }), fn: (run: ExecutionInfo) => R): R {
   const opts = typeof name === 'string' ? { name } : name;
   const wp = workflowPlanFor(opts);
+  const tags = compileTags({ decorator: 'track.workflow', className: opts.name, method: '(workflow)' }, opts.tags);
   const em = opts.tracker ?? getDefaultEmitter();
   if (em.enabled === false) return fn(NO_RUN);
-  const frame = startWorkflow(wp, em, als.getStore(), now());
+  const frame = startWorkflow(wp, em, als.getStore(), now(), undefined, tags);
   return runFrame(frame, undefined, fn, undefined, [frame]) as R;
 }
 

@@ -12,7 +12,7 @@ import { getDefaultEmitter, type EventEmitterLike } from './emitter.js';
 import { begin, execute, fail, finish, implicitWorkflow, runFrame, startWorkflow } from './engine.js';
 import type { ActivityKind, AttributeSpec, Fact, StageType, ValueRole } from './events.js';
 import { IN_ROLES, OUT_ROLES, type CaptureOptions, type IterationOptions, type OutSpec, type StageOptions, type WorkflowOptions } from './options.js';
-import { compileCharacterizes, compilePlan, compileWorkflow, type Plan, type WorkflowPlan } from './plan.js';
+import { compileCharacterizes, compilePlan, compileTags, compileWorkflow, type Plan, type WorkflowPlan } from './plan.js';
 import { workflow } from './api-workflow.js';
 import { summarize } from './summarize.js';
 
@@ -49,6 +49,11 @@ export interface TrackOptions {
   results?: OutSpec;
   /** The input or output (by name) the `characteristics` describe (default: first output dataset, else first input). */
   characterizes?: string;
+  /**
+   * Labels of this execution, e.g. `{ team: 'geo', sweep: 3 }` (strings, finite numbers,
+   * booleans); given per call. Recorded as qualities of the execution named `tag:<name>`.
+   */
+  tags?: Readonly<Record<string, string | number | boolean>>;
 }
 
 /**
@@ -151,17 +156,22 @@ function planFor(kind: ActivityKind, name: string, opts: TrackOptions & { stage?
 
 const IN_ENTRIES = Object.entries(IN_ROLES) as ReadonlyArray<[keyof typeof IN_ROLES, ValueRole]>;
 
-function startFacts(opts: TrackOptions): Fact[] | undefined {
+/** Argument-side facts of a `track.*` call, then its tags (validated per call: they may change). */
+function startFacts(opts: TrackOptions, kind: ActivityKind, name: string): Fact[] | undefined {
   let facts: Fact[] | undefined;
   for (let i = 0; i < IN_ENTRIES.length; i++) {
     const [k, role] = IN_ENTRIES[i]!;
     const rec = opts[k];
     if (rec === undefined) continue;
-    for (const name in rec) {
-      if (!Object.prototype.hasOwnProperty.call(rec, name)) continue;
-      const v = rec[name];
-      if (v !== undefined) (facts ??= []).push({ role, name, value: summarize(v) });
+    for (const n in rec) {
+      if (!Object.prototype.hasOwnProperty.call(rec, n)) continue;
+      const v = rec[n];
+      if (v !== undefined) (facts ??= []).push({ role, name: n, value: summarize(v) });
     }
+  }
+  if (opts.tags !== undefined) {
+    const tags = compileTags({ decorator: KIND_DECORATOR[kind], className: undefined, method: name }, opts.tags);
+    if (tags !== undefined) (facts ??= []).push(...tags);
   }
   return facts;
 }
@@ -172,7 +182,7 @@ function run<R>(kind: ActivityKind, name: string, opts: TrackOptions & { stage?:
   const at = now();
   const parent = parentOf(em, at);
   const plan = planFor(kind, name, opts, parent);
-  return runFrame(begin(plan, em, parent, NO_ARGS, at, index, startFacts(opts)), plan, fn, undefined, NO_ARGS) as R;
+  return runFrame(begin(plan, em, parent, NO_ARGS, at, index, startFacts(opts, kind, name)), plan, fn, undefined, NO_ARGS) as R;
 }
 
 function split(a: TrackOptions | (() => unknown), b: unknown): [TrackOptions | undefined, () => never] {
@@ -198,7 +208,7 @@ function* loop<T>(kind: 'epoch' | 'batch', source: Iterable<T> | number, opts: T
   const prev = als.getStore();
   const parent = parentOf(em, now());
   const plan = planFor(kind, opts.name ?? kind, opts, parent);
-  const facts = startFacts(opts);
+  const facts = startFacts(opts, kind, opts.name ?? kind);
   let frame: Frame | undefined;
   try {
     for (const item of items) {
@@ -297,8 +307,9 @@ function start(kind: Exclude<ActivityKind, 'workflow'>, opts: StartOptions = {})
   if (em.enabled === false) return NOOP_EXECUTION;
   const at = opts.startedAt ?? now();
   const parent = Handle.frameOf(opts.parent) ?? parentOf(em, at);
-  const plan = planFor(kind, opts.name ?? (kind === 'stage' ? opts.stage ?? 'stage' : kind), opts, parent);
-  const frame = begin(plan, em, parent, NO_ARGS, at, opts.index, startFacts(opts));
+  const name = opts.name ?? (kind === 'stage' ? opts.stage ?? 'stage' : kind);
+  const plan = planFor(kind, name, opts, parent);
+  const frame = begin(plan, em, parent, NO_ARGS, at, opts.index, startFacts(opts, kind, name));
   return new Handle(frame, plan);
 }
 

@@ -188,7 +188,8 @@ export function Workflow(opts?: WorkflowOptions): CaptureClassDecorator {
 
 /**
  * Marks the workflow's entry method: each call is one workflow execution (start when called, end
- * when it returns or its promise settles). Equivalent to `@Workflow({ run: 'method' })`.
+ * when it returns or its promise settles). Equivalent to `@Workflow({ run: 'method' })`. Its
+ * `tags` are added to the workflow's (`@Workflow({ tags })`); for the same name, the method's win.
  *
  * @example
  * ```ts
@@ -202,7 +203,7 @@ export function Workflow(opts?: WorkflowOptions): CaptureClassDecorator {
  * }
  * ```
  */
-export function WorkflowRun(opts?: Pick<CaptureOptions, 'tracker'>): CaptureMethodDecorator {
+export function WorkflowRun(opts?: Pick<CaptureOptions, 'tracker' | 'tags'>): CaptureMethodDecorator {
   return methodDecorator('WorkflowRun', 'workflow', opts, true);
 }
 

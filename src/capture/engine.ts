@@ -9,11 +9,58 @@
 import { now } from './clock.js';
 import { als, closeFrame, Frame } from './context.js';
 import { getDefaultEmitter, safeEmit, type EventEmitterLike } from './emitter.js';
-import type { Fact, SpecEvent } from './events.js';
+import { PEAK_MEMORY_QUALITY, QUALITY_FACT, type Fact, type SpecEvent } from './events.js';
 import { uuidv7 } from './ids.js';
 import { checkArgs, type InGetter, type Plan, type SpecState, type WorkflowPlan } from './plan.js';
 import { isRef } from './ref.js';
 import { errorInfo, summarize } from './summarize.js';
+
+// ---------------------------------------------------------------------------------------------
+// Execution facts capture adds itself
+
+/**
+ * An emitter whose `[RECORDS_PEAK_MEMORY]` is `true` (a `ProvML` tracker in full tracking mode)
+ * gets the process's peak resident set size on the end event of every workflow and stage
+ * execution. Read with `process.resourceUsage()` — a system call, so never for epochs or batches.
+ * @internal
+ */
+export const RECORDS_PEAK_MEMORY: unique symbol = Symbol.for('provml.capture.recordsPeakMemory');
+
+/** An emitter that may ask for peak memory facts. @internal */
+export interface PeakMemoryEmitter extends EventEmitterLike {
+  readonly [RECORDS_PEAK_MEMORY]?: boolean;
+}
+
+const PEAK_MEMORY_FACT = `${QUALITY_FACT}${PEAK_MEMORY_QUALITY}`;
+
+/**
+ * `facts` plus the process's peak RSS so far, in bytes. `ru_maxrss` is a high-water mark of the
+ * whole process: the peak up to this execution's end, which bounds the execution's own peak.
+ */
+function withPeakMemory(facts: Fact[] | undefined): Fact[] {
+  let rss: number;
+  try {
+    rss = process.resourceUsage().maxRSS * 1024; // kilobytes on every platform libuv supports
+  } catch {
+    return facts ?? [];
+  }
+  const f: Fact = { role: 'attribute', name: PEAK_MEMORY_FACT, value: rss };
+  return facts === undefined ? [f] : [...facts, f];
+}
+
+/** `facts` followed by `tags` (a copy: tag arrays are shared by every event). */
+function withTags(facts: Fact[] | undefined, tags: readonly Fact[] | undefined): Fact[] | undefined {
+  if (tags === undefined) return facts;
+  return facts === undefined ? tags.slice() : [...facts, ...tags];
+}
+
+/** Tags of a workflow and of its run method / `track.workflow` call; the later wins per name. */
+function mergeTags(a: readonly Fact[] | undefined, b: readonly Fact[] | undefined): readonly Fact[] | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  const names = new Set(b.map((f) => f.name));
+  return [...a.filter((f) => !names.has(f.name)), ...b];
+}
 
 // ---------------------------------------------------------------------------------------------
 // Workflow plans per class
@@ -175,11 +222,14 @@ export function endOpenWorkflows(emitter?: EventEmitterLike): number {
 // ---------------------------------------------------------------------------------------------
 // Begin / end
 
-/** Start a workflow execution (spec once + start event). @internal */
-export function startWorkflow(wp: WorkflowPlan, em: EventEmitterLike, parent: Frame | undefined, at: number, facts?: Fact[]): Frame {
+/**
+ * Start a workflow execution (spec once + start event). `tags` are the run's own (a `@WorkflowRun`
+ * method's, a `track.workflow` call's), added to the workflow's. @internal
+ */
+export function startWorkflow(wp: WorkflowPlan, em: EventEmitterLike, parent: Frame | undefined, at: number, facts?: Fact[], tags?: readonly Fact[]): Frame {
   emitWorkflowSpec(wp, em);
   const id = uuidv7(at);
-  safeEmit(em, { t: 'start', id, spec: wp.spec, kind: 'workflow', parent: parent?.id, root: id, at, index: undefined, facts });
+  safeEmit(em, { t: 'start', id, spec: wp.spec, kind: 'workflow', parent: parent?.id, root: id, at, index: undefined, facts: withTags(facts, mergeTags(wp.tags, tags)) });
   return new Frame(id, id, 'workflow', wp.spec, wp.spec, em);
 }
 
@@ -227,7 +277,7 @@ export function begin(
   startFacts?: Fact[],
 ): Frame {
   if (!plan.argsChecked && startFacts === undefined) checkArgs(plan, args);
-  if (plan.isRun) return startWorkflow(plan.workflow!, em, parent, at, startFacts ?? collectIns(plan, args));
+  if (plan.isRun) return startWorkflow(plan.workflow!, em, parent, at, startFacts ?? collectIns(plan, args), plan.tags);
   const p = parent!;
   let index: number | undefined = indexOverride;
   if (index === undefined && (plan.kind === 'epoch' || plan.kind === 'batch')) {
@@ -243,7 +293,7 @@ export function begin(
   }
   emitPlanSpec(plan, em, p.workflowSpec);
   const id = uuidv7(at);
-  safeEmit(em, { t: 'start', id, spec: plan.spec, kind: plan.kind, parent: p.id, root: p.root, at, index, facts: startFacts ?? collectIns(plan, args) });
+  safeEmit(em, { t: 'start', id, spec: plan.spec, kind: plan.kind, parent: p.id, root: p.root, at, index, facts: startFacts ?? withTags(collectIns(plan, args), plan.tags) });
   return new Frame(id, p.root, plan.kind, plan.spec, p.workflowSpec, em);
 }
 
@@ -291,6 +341,7 @@ function collectOuts(plan: Plan, result: unknown, extra: Fact[] | undefined): Fa
 
 function endFrame(frame: Frame, at: number, facts: Fact[] | undefined, error: { name: string; message: string } | undefined): void {
   if (!closeFrame(frame)) return;
+  if ((frame.kind === 'workflow' || frame.kind === 'stage') && (frame.emitter as PeakMemoryEmitter)[RECORDS_PEAK_MEMORY] === true) facts = withPeakMemory(facts);
   safeEmit(frame.emitter, { t: 'end', id: frame.id, kind: frame.kind, root: frame.root, at, facts, error });
 }
 

@@ -126,6 +126,27 @@ export interface Fact {
 }
 
 /**
+ * Facts whose name starts with this character describe the execution itself — user tags, the
+ * process's peak memory — rather than a value it used or generated. The record step writes each as
+ * an ML Schema quality of the execution (`mls:hasQuality`, `mls:Quality`, `provml:name` = the rest
+ * of the name, `mls:hasValue`), never as an AttributeValue of a declared attribute. The character
+ * cannot come from a decorator option by accident: user names never start with it.
+ *
+ * @example
+ * ```ts
+ * const tag: Fact = { role: 'attribute', name: `${QUALITY_FACT}tag:team`, value: 'geo' }; // quality "tag:team"
+ * ```
+ * @internal
+ */
+export const QUALITY_FACT = '\u0000';
+
+/** Quality name prefix of user tags (`tag:team`). @internal */
+export const TAG_QUALITY = 'tag:';
+
+/** Quality name of the process's peak resident set size in bytes, read when an execution ends. @internal */
+export const PEAK_MEMORY_QUALITY = 'peakMemoryBytes';
+
+/**
  * Declared (prospective) attribute of a transformation/stage.
  *
  * @example

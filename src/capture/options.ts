@@ -113,6 +113,13 @@ export interface CaptureOptions {
   characterizes?: string;
   /** Other result values to keep → `AttributeValue`. */
   results?: OutSpec;
+  /**
+   * Labels of each execution, e.g. `{ team: 'geo', sweep: 3 }`: strings, finite numbers or
+   * booleans, fixed at decoration time. Recorded as facts about the execution itself — ML Schema
+   * qualities (`mls:hasQuality`) named `tag:<name>` — not as values it used or generated, in both
+   * tracking modes. At most 64 tags.
+   */
+  tags?: Readonly<Record<string, string | number | boolean>>;
 }
 
 /**
@@ -156,7 +163,7 @@ export interface IterationOptions extends CaptureOptions {
  * @example
  * ```ts
  * import { Workflow, type WorkflowOptions } from 'provml';
- * const o: WorkflowOptions = { name: 'mnist', study: 'digits', persona: 'ml-engineer', run: 'main' };
+ * const o: WorkflowOptions = { name: 'mnist', study: 'digits', persona: 'ml-engineer', run: 'main', tags: { team: 'geo' } };
  * @Workflow(o)
  * class Pipeline { async main() {} }
  * ```
@@ -176,6 +183,11 @@ export interface WorkflowOptions {
    * Name of the entry method: each call of it *is* one workflow execution (like `@WorkflowRun`).
    */
   run?: string;
+  /**
+   * Labels of every execution of this workflow, e.g. `{ team: 'geo' }` (see
+   * {@link CaptureOptions.tags}). With `track.workflow` they are per run.
+   */
+  tags?: Readonly<Record<string, string | number | boolean>>;
 }
 
 /** Keys accepted by each decorator (validated at decoration time). @internal */
@@ -197,4 +209,4 @@ export const OUT_ROLES = {
 } as const;
 
 /** @internal */
-export const WORKFLOW_KEYS = ['name', 'study', 'experiment', 'persona', 'task', 'algorithm', 'software', 'tracker', 'run'] as const;
+export const WORKFLOW_KEYS = ['name', 'study', 'experiment', 'persona', 'task', 'algorithm', 'software', 'tracker', 'run', 'tags'] as const;

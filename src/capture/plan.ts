@@ -6,8 +6,9 @@
  */
 
 import type { EventEmitterLike } from './emitter.js';
-import type { ActivityKind, AttributeSpec, StageType, ValueRole } from './events.js';
+import { QUALITY_FACT, TAG_QUALITY, type ActivityKind, type AttributeSpec, type Fact, type StageType, type ValueRole } from './events.js';
 import { IN_ROLES, OUT_ROLES, WORKFLOW_KEYS, type ArgRef, type ArgSpec, type OutSpec } from './options.js';
+import { summarize } from './summarize.js';
 
 /**
  * Thrown at decoration time (or by `track.*` on first use) when decorator options are invalid.
@@ -69,6 +70,8 @@ export interface WorkflowPlan extends SpecState {
   name: string;
   readonly info: Partial<Record<'study' | 'experiment' | 'persona' | 'task' | 'algorithm' | 'software', string>>;
   readonly tracker: EventEmitterLike | undefined;
+  /** Tag facts of every execution of the workflow (`@Workflow({ tags })`). */
+  tags?: readonly Fact[] | undefined;
 }
 
 /** Compiled plan of one decorated method / declaration. @internal */
@@ -89,6 +92,8 @@ export interface Plan extends SpecState {
   readonly attributes: readonly AttributeSpec[];
   /** The input/output attribute the characteristics describe (see `CaptureOptions.characterizes`). */
   readonly characterizes: string | undefined;
+  /** Tag facts added to every start event (`tags` option), compiled once. */
+  readonly tags: readonly Fact[] | undefined;
   tracker: EventEmitterLike | undefined;
   /** The workflow this method belongs to (its class's), resolved on first call. */
   workflow: WorkflowPlan | undefined;
@@ -214,7 +219,37 @@ function compileOut(site: Site, option: string, role: ValueRole, spec: OutSpec |
   for (const [name, p] of Object.entries(spec)) out.push({ role, name, path: compileOutPath(site, `${option}.${name}`, p) });
 }
 
-const COMMON = ['name', 'tracker', 'optionsArg', 'characterizes', ...Object.keys(IN_ROLES), ...Object.keys(OUT_ROLES)];
+const COMMON = ['name', 'tracker', 'optionsArg', 'characterizes', 'tags', ...Object.keys(IN_ROLES), ...Object.keys(OUT_ROLES)];
+
+/** Most tags one execution may carry. */
+const MAX_TAGS = 64;
+/** Longest tag name. */
+const MAX_TAG_NAME = 128;
+
+/**
+ * Validate a `tags` option into the facts every execution carries: one fact per tag, named
+ * `QUALITY_FACT + 'tag:' + name` (recorded as a quality of the execution, see events.ts). Strings
+ * are summarized like any captured string (cut at the configured length). Frozen: the same facts
+ * go into every event. Throws {@link CaptureConfigError}.
+ * @internal
+ */
+export function compileTags(site: Site, v: unknown): readonly Fact[] | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw configError(site, 'tags', `must be an object { name: value }, got ${show(v)}`);
+  const out: Fact[] = [];
+  for (const [name, value] of Object.entries(v as Record<string, unknown>)) {
+    if (name.length === 0 || name.length > MAX_TAG_NAME || /[\u0000-\u001f\u007f]/.test(name)) {
+      throw configError(site, 'tags', `has an invalid tag name ${show(name)} (1–${MAX_TAG_NAME} characters, no control characters)`);
+    }
+    if (value === undefined) continue;
+    if (typeof value !== 'string' && typeof value !== 'boolean' && !(typeof value === 'number' && Number.isFinite(value))) {
+      throw configError(site, `tags.${name}`, `must be a string, a finite number or a boolean, got ${show(value)}`);
+    }
+    out.push(Object.freeze({ role: 'attribute', name: `${QUALITY_FACT}${TAG_QUALITY}${name}`, value: typeof value === 'string' ? summarize(value) : value }));
+  }
+  if (out.length > MAX_TAGS) throw configError(site, 'tags', `has ${out.length} tags; at most ${MAX_TAGS} are recorded per execution`);
+  return out.length > 0 ? Object.freeze(out) : undefined;
+}
 
 /**
  * Validate and compile decorator options into a plan. Throws {@link CaptureConfigError}.
@@ -229,7 +264,7 @@ export function compilePlan(
 ): Plan {
   const o = opts ?? {};
   if (typeof o !== 'object' || o === null) throw configError(site, 'options', `must be an object, got ${show(o)}`);
-  const allowed = new Set(isRun ? ['tracker'] : COMMON);
+  const allowed = new Set(isRun ? ['tracker', 'tags'] : COMMON);
   if (kind === 'stage') allowed.add('stage');
   if (kind === 'epoch' || kind === 'batch') allowed.add('indexArg');
   if (o.index !== undefined && !isRun) {
@@ -268,6 +303,7 @@ export function compilePlan(
     attributes.push({ role: g.role, name: g.name, direction: dir });
   }
   const characterizes = compileCharacterizes(site, o.characterizes, attributes);
+  const tags = compileTags(site, o.tags);
   let index: InGetter | undefined;
   if (o.indexArg !== undefined) {
     const c = compileArgRef(site, 'indexArg', o.indexArg, optionsArg);
@@ -289,6 +325,7 @@ export function compilePlan(
     index,
     attributes,
     characterizes,
+    tags,
     tracker,
     workflow: undefined,
     resolved: false,
@@ -358,6 +395,8 @@ export function compileWorkflow(site: Site, opts: Record<string, unknown> | unde
       if (v !== undefined && (typeof v !== 'object' || v === null || typeof (v as EventEmitterLike).emit !== 'function')) {
         throw configError(site, 'tracker', 'must be an object with an emit(event) method');
       }
+    } else if (k === 'tags') {
+      continue; // compiled below
     } else if (v !== undefined && (typeof v !== 'string' || v === '')) {
       throw configError(site, k, `must be a non-empty string, got ${show(v)}`);
     } else if (k !== 'name' && k !== 'run' && v !== undefined) {
@@ -369,6 +408,7 @@ export function compileWorkflow(site: Site, opts: Record<string, unknown> | unde
     name: (o.name as string | undefined) ?? className,
     info,
     tracker: o.tracker as EventEmitterLike | undefined,
+    tags: compileTags(site, o.tags),
     sent: new WeakSet(),
     gen: 0,
   };
