@@ -6,6 +6,8 @@
  * @module
  */
 
+import { looksSecret } from './record/process-facts.js';
+
 /**
  * Thrown by `ProvML.init` for an unknown option or a bad value; `key` names the option.
  *
@@ -121,6 +123,18 @@ const OPTIONS: Readonly<Record<string, Check>> = {
   },
   files: anyOf('false or { hash, maxHashBytes }', [(v) => v === false, () => {}], [isPlainObject, object({ hash: bool, maxHashBytes: positive(true) }, '{ hash, maxHashBytes }')]),
   environment: bool,
+  tracking: oneOf('basic', 'full'),
+  environmentVariables: (v, key) => {
+    if (!Array.isArray(v)) throw new ProvMLConfigError(key, `${key} must be an array of environment variable names, got ${show(v)}`);
+    v.forEach((name: unknown, i) => {
+      if (typeof name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+        throw new ProvMLConfigError(`${key}[${i}]`, `${key}[${i}] must be an environment variable name (letters, digits, _), got ${show(name)}`);
+      }
+      if (looksSecret(name)) {
+        throw new ProvMLConfigError(`${key}[${i}]`, `${key}[${i}] ${show(name)} looks like it holds a credential; provml does not record such variables`);
+      }
+    });
+  },
   global: bool,
   installExitHooks: bool,
   shutdownTimeoutMs: positive(false),
@@ -138,6 +152,22 @@ export function checkInitOptions(options: unknown): void {
   if (options === undefined) return;
   if (!isPlainObject(options)) throw new ProvMLConfigError('options', `ProvML.init options must be an object, got ${show(options)}`);
   checkFields(options as Record<string, unknown>, OPTIONS, '');
+  checkTracking(options as { tracking?: unknown; environment?: unknown; environmentVariables?: unknown });
+}
+
+/** Basic tracking records no environment: asking for it (or for variables) is a contradiction, said at init. */
+function checkTracking(o: { tracking?: unknown; environment?: unknown; environmentVariables?: unknown }): void {
+  const basic = o.tracking === 'basic';
+  if (basic && o.environment === true) {
+    throw new ProvMLConfigError('environment', "environment: true asks for the environment and code, which tracking: 'basic' leaves out; use tracking: 'full' (the default) or drop environment");
+  }
+  const noEnvironment = o.environment === false || (basic && o.environment === undefined);
+  if (noEnvironment && Array.isArray(o.environmentVariables) && o.environmentVariables.length > 0) {
+    throw new ProvMLConfigError(
+      'environmentVariables',
+      `environmentVariables are recorded with the environment, which ${basic ? "tracking: 'basic'" : 'environment: false'} leaves out; drop them or record the environment`,
+    );
+  }
 }
 
 function checkFields(o: Record<string, unknown>, fields: Readonly<Record<string, Check>>, prefix: string): void {

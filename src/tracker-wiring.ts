@@ -7,6 +7,7 @@
 
 import type { CaptureEvent } from './capture/index.js';
 import { Recorder, type RecorderOptions } from './record/recorder.js';
+import { trackingRecorder, type TrackingOptions } from './record/tracking.js';
 import { EmbeddedStore } from './store/embedded.js';
 import type { SparqlEndpoint } from './store/endpoint.js';
 import { HttpSparqlEndpoint, type HttpSparqlEndpointOptions } from './store/http.js';
@@ -100,11 +101,18 @@ export function wire(options: ProvMLOptions): Wired {
   }
   if (thread !== 'worker' && thread !== 'main') throw new TypeError(`provml: thread must be 'worker' or 'main', got ${JSON.stringify(thread)}`);
   const logger = options.logger ?? rateLimitedLogger();
+  const environment = recordsEnvironment(options);
   const recorder: RecorderOptions = {
     ...(options.base !== undefined ? { base: options.base } : {}),
     ...(options.files !== undefined ? { files: options.files } : {}),
-    ...(options.environment !== undefined ? { environment: options.environment } : {}),
+    ...(environment ? {} : { environment: false }),
     ...(process.argv[1] !== undefined ? { script: process.argv[1] } : {}),
+  };
+  const tracking: TrackingOptions = {
+    tracking: options.tracking ?? 'full',
+    processFacts: environment,
+    ...(process.argv[1] !== undefined ? { script: process.argv[1] } : {}),
+    ...(options.environmentVariables !== undefined ? { environmentVariables: [...options.environmentVariables] } : {}),
   };
   const journal = journalOf(options);
   const transport: Omit<TransportOptions, 'recorder'> = {
@@ -118,7 +126,7 @@ export function wire(options: ProvMLOptions): Wired {
   resolveTransportOptions({ ...transport, recorder: () => [], ...(mode === 'online' ? { sink: { name: 'check', write: async () => {} } } : {}) });
   const endpoint = endpointOption === undefined ? undefined : isEndpoint(endpointOption) ? endpointOption : new HttpSparqlEndpoint(endpointOption);
   if (endpoint && mode === 'online' && !options.sink) Object.assign(transport, SERVER_SENDING);
-  if (thread === 'main') return wireMain(options, transport, recorder, endpoint, endpointOption, logger);
+  if (thread === 'main') return wireMain(options, transport, recorder, tracking, endpoint, endpointOption, logger);
 
   const target: WorkerConfig['target'] =
     mode === 'offline' ? { kind: 'offline' } : endpointOption ? { kind: 'endpoint', options: endpointOption as HttpSparqlEndpointOptions } : { kind: 'embedded' };
@@ -126,7 +134,7 @@ export function wire(options: ProvMLOptions): Wired {
   const batchSize = Math.min(options.batchSize ?? 512, queueSize);
   const urgent = journal?.durability === 'sync';
   const pipe = new WorkerPipeline(
-    { recorder, target, transport: { ...transport, installExitHooks: false } as WorkerConfig['transport'] },
+    { recorder, tracking, target, transport: { ...transport, installExitHooks: false } as WorkerConfig['transport'] },
     {
       batchSize,
       handoffMs: urgent ? 10 : Math.min(options.flushIntervalMs ?? 1000, 50),
@@ -150,6 +158,7 @@ function wireMain(
   options: ProvMLOptions,
   transport: Omit<TransportOptions, 'recorder'>,
   recorderOptions: RecorderOptions,
+  tracking: TrackingOptions,
   endpoint: SparqlEndpoint | undefined,
   endpointOption: HttpSparqlEndpointOptions | SparqlEndpoint | undefined,
   logger: TransportLogger,
@@ -166,13 +175,21 @@ function wireMain(
   }
   const t = new Transport({
     ...transport,
-    recorder: (events) => recorder.record(events),
+    recorder: trackingRecorder(recorder, tracking),
     ...(sink ? { sink } : {}),
     installExitHooks: false,
     logger,
     ...(options.onError ? { onError: options.onError } : {}),
   });
   return { pipeline: new MainPipeline(t), thread: 'main', store, endpoint, logger };
+}
+
+/**
+ * Whether the environment, the code and the process facts are recorded: the `environment` option,
+ * by default on in full tracking and off in basic. @internal
+ */
+export function recordsEnvironment(options: Pick<ProvMLOptions, 'environment' | 'tracking'>): boolean {
+  return options.environment ?? (options.tracking ?? 'full') === 'full';
 }
 
 function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Partial<Pick<T, K>> {

@@ -1,4 +1,5 @@
 import { endOpenWorkflows, getDefaultEmitter, setDefaultEmitter, type CaptureEvent, type EventEmitterLike } from './capture/index.js';
+import { RECORDS_PEAK_MEMORY } from './capture/engine.js';
 import type { FileInspectorOptions } from './record/files.js';
 import type { EmbeddedStore } from './store/embedded.js';
 import type { SparqlEndpoint } from './store/endpoint.js';
@@ -7,7 +8,7 @@ import { setSummarizeLimits, type SummarizeLimits } from './capture/summarize.js
 import { checkInitOptions } from './tracker-options.js';
 import { dataIriOf, describeEvent, type DescribeOptions, type DomainValue } from './tracker-identity.js';
 import type { DataRefSummary, ExecutionInfo } from './capture/index.js';
-import { wire, type Pipeline } from './tracker-wiring.js';
+import { recordsEnvironment, wire, type Pipeline } from './tracker-wiring.js';
 import { registerExitFlush, reportUnsettled } from './transport/exit-hooks.js';
 import type { JournalDurability } from './transport/journal.js';
 import type { TransportLogger } from './transport/logger.js';
@@ -91,8 +92,44 @@ export interface ProvMLOptions {
   logger?: TransportLogger;
   /** File facts for data references (sha256, size, media type); `false` records only the URI. */
   files?: FileInspectorOptions | false;
-  /** Record runtime, OS, host, package versions and the entry script (default true). */
+  /**
+   * How much is recorded — the tracking modes of the Pegasus paper:
+   * - `'full'` (default): executions with everything they used and generated, plus the workflow
+   *   definition (declared parameters, inputs and outputs; study, experiment, persona, task,
+   *   algorithm, software), the code (entry script, checksum, commit, git branch and dirty flag),
+   *   the environment (runtime, OS, host, CPU count, packages) and the execution facts: process
+   *   id, machine memory, the process's peak memory at the end of each workflow and stage
+   *   execution, batch-job ids (SLURM, PBS, LSF, Kubernetes) and allow-listed environment variables.
+   * - `'basic'`: executions and their inputs and outputs only — data references with their file
+   *   facts, parameters, hyperparameters, measures, models — and tags. Plans keep only what types
+   *   an execution (name, kind, stage type); no code, environment or execution facts.
+   *
+   * @example
+   * ```ts
+   * const prov = ProvML.init({ tracking: 'basic', journal: 'lineage.nq' });
+   * ```
+   */
+  tracking?: 'basic' | 'full';
+  /**
+   * Record the environment, the code and the execution facts (runtime, OS, host, packages, entry
+   * script, git branch and dirty flag, process id, memory, batch job, allow-listed environment
+   * variables). Default: `true` with `tracking: 'full'`; `tracking: 'basic'` records none (asking
+   * for them there is a configuration error).
+   */
   environment?: boolean;
+  /**
+   * Further environment variables whose values are recorded on each workflow execution (as
+   * `env:<NAME>` qualities), besides the built-in allow-list of batch-job variables (SLURM_*, PBS_*,
+   * LSB_*, Kubernetes pod names; see `ENVIRONMENT_ALLOW_LIST` in record/process-facts.ts). No
+   * other variable is ever read for recording. Names that look like credentials (`…SECRET…`,
+   * `…TOKEN…`, `…PASSWORD…`, `…_KEY`…) are refused.
+   *
+   * @example
+   * ```ts
+   * const prov = ProvML.init({ environmentVariables: ['CUDA_VISIBLE_DEVICES', 'OMP_NUM_THREADS'] });
+   * ```
+   */
+  environmentVariables?: readonly string[];
   /** Become the default tracker used by decorators and `track` (default true). */
   global?: boolean;
   /**
@@ -168,6 +205,10 @@ export class ProvML implements EventEmitterLike {
   readonly emit: (event: CaptureEvent) => void;
   /** Base of the IRIs this tracker mints (`base` option, default `urn:provml:`). */
   readonly base: string;
+  /** The tracking mode (see {@link ProvMLOptions.tracking}). */
+  readonly tracking: 'basic' | 'full';
+  /** Capture adds the peak memory to workflow and stage end events (with the environment facts). @internal */
+  readonly [RECORDS_PEAK_MEMORY]: boolean;
   readonly #files: ProvMLOptions['files'];
   readonly #pipeline: Pipeline;
   readonly #previous: EventEmitterLike | undefined;
@@ -183,6 +224,8 @@ export class ProvML implements EventEmitterLike {
     checkInitOptions(options);
     const w = wire(options);
     this.base = options.base ?? 'urn:provml:';
+    this.tracking = options.tracking ?? 'full';
+    this[RECORDS_PEAK_MEMORY] = recordsEnvironment(options);
     this.#files = options.files;
     this.#pipeline = w.pipeline;
     this.thread = w.thread;

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { readFile, stat } from 'node:fs/promises';
 import { arch, cpus, hostname, platform, release } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -76,30 +77,153 @@ async function dependencyVersions(cwd: string): Promise<string[]> {
   }
 }
 
-/** Reads HEAD (and the origin URL) from the nearest .git directory without spawning git. */
-async function gitFacts(start: string): Promise<{ commit?: string; repository?: string }> {
+/** Where a work tree's git data lives: HEAD in `gitDir`, branches and config in `commonDir` (they differ in linked worktrees). */
+interface GitDirs {
+  workTree: string;
+  gitDir: string;
+  commonDir: string;
+}
+
+/**
+ * The git repository holding `start`: the nearest `.git` — a directory, or a file pointing to one
+ * (`gitdir: …`, as linked worktrees and submodules have) — walking up at most 32 levels.
+ */
+async function findGit(start: string): Promise<GitDirs | undefined> {
   let dir = start;
   for (let i = 0; i < 32; i++) {
-    const gitDir = join(dir, '.git');
+    const dotGit = join(dir, '.git');
+    let gitDir: string | undefined;
     try {
-      const head = (await readFile(join(gitDir, 'HEAD'), 'utf8')).trim();
-      const out: { commit?: string; repository?: string } = {};
-      if (head.startsWith('ref: ')) {
-        const ref = head.slice(5);
-        out.commit = await readRef(gitDir, ref);
-      } else if (/^[0-9a-f]{40,64}$/.test(head)) {
-        out.commit = head;
+      const st = await stat(dotGit);
+      if (st.isDirectory()) gitDir = dotGit;
+      else if (st.isFile()) {
+        const m = /^gitdir:\s*(.+?)\s*$/m.exec(await readFile(dotGit, 'utf8'));
+        if (m) gitDir = resolve(dir, m[1]!);
       }
-      const repository = await originUrl(gitDir, dir);
-      if (repository) out.repository = repository;
-      return out;
     } catch {
-      const parent = dirname(dir);
-      if (parent === dir) return {};
-      dir = parent;
+      // no .git here
     }
+    if (gitDir !== undefined) {
+      try {
+        await stat(join(gitDir, 'HEAD'));
+        let commonDir = gitDir;
+        try {
+          commonDir = resolve(gitDir, (await readFile(join(gitDir, 'commondir'), 'utf8')).trim());
+        } catch {
+          // a main work tree: refs live beside HEAD
+        }
+        return { workTree: dir, gitDir, commonDir };
+      } catch {
+        // not a repository after all: keep looking above
+      }
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
   }
-  return {};
+  return undefined;
+}
+
+/** HEAD of a repository: the branch it is on (`refs/heads/…`), or a detached commit. */
+async function readHead(git: GitDirs): Promise<{ ref?: string; commit?: string }> {
+  const head = (await readFile(join(git.gitDir, 'HEAD'), 'utf8')).trim();
+  if (head.startsWith('ref: ')) {
+    const ref = head.slice(5).trim();
+    const commit = (await readRef(git.gitDir, ref)) ?? (git.commonDir !== git.gitDir ? await readRef(git.commonDir, ref) : undefined);
+    return commit ? { ref, commit } : { ref };
+  }
+  return /^[0-9a-f]{40,64}$/.test(head) ? { commit: head } : {};
+}
+
+/** Reads HEAD (and the origin URL) from the nearest git repository without spawning git. */
+async function gitFacts(start: string): Promise<{ commit?: string; repository?: string }> {
+  const git = await findGit(start);
+  if (!git) return {};
+  const out: { commit?: string; repository?: string } = {};
+  try {
+    const head = await readHead(git);
+    if (head.commit) out.commit = head.commit;
+  } catch {
+    return {};
+  }
+  const repository = await originUrl(git.commonDir, git.workTree);
+  if (repository) out.repository = repository;
+  return out;
+}
+
+/**
+ * The state of the work tree an entry script lives in: the branch checked out, and whether
+ * tracked files have uncommitted changes.
+ */
+export interface GitState {
+  /** The branch HEAD is on (`main`, `feature/x`); absent on a detached HEAD. */
+  branch?: string;
+  /** Uncommitted changes to tracked files (staged or not); absent when git could not tell in time. */
+  dirty?: boolean;
+}
+
+/**
+ * Branch and dirty flag of the git work tree holding `start` (a directory); `{}` outside one. The
+ * branch is read from `.git` directly; the dirty flag comes from one `git status --porcelain
+ * --untracked-files=no` run, killed after `timeoutMs`: untracked files do not count (a journal or
+ * model the run writes itself must not make the next run's tree dirty), and `GIT_OPTIONAL_LOCKS=0`
+ * keeps it from writing the index, which a concurrent git command may hold. Never rejects.
+ *
+ * @example
+ * ```ts
+ * const { branch, dirty } = await describeGitState(process.cwd()); // { branch: 'main', dirty: false }
+ * ```
+ */
+export async function describeGitState(start: string, timeoutMs = 2000): Promise<GitState> {
+  const git = await findGit(start);
+  if (!git) return {};
+  const out: GitState = {};
+  try {
+    const head = await readHead(git);
+    if (head.ref?.startsWith('refs/heads/')) out.branch = head.ref.slice('refs/heads/'.length);
+  } catch {
+    // unreadable HEAD: no branch
+  }
+  const dirty = await gitDirty(git.workTree, timeoutMs);
+  if (dirty !== undefined) out.dirty = dirty;
+  return out;
+}
+
+/** `true` as soon as `git status` prints a changed tracked file; `undefined` without git, on error or timeout. */
+function gitDirty(workTree: string, timeoutMs: number): Promise<boolean | undefined> {
+  return new Promise((done) => {
+    let settled = false;
+    let changed = false;
+    let child: ReturnType<typeof spawn>;
+    const finish = (v: boolean | undefined): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      done(v);
+    };
+    const timer = setTimeout(() => {
+      child?.kill('SIGKILL');
+      finish(changed ? true : undefined);
+    }, timeoutMs);
+    try {
+      child = spawn('git', ['status', '--porcelain', '--untracked-files=no'], {
+        cwd: workTree,
+        env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
+        stdio: ['ignore', 'pipe', 'ignore'],
+        windowsHide: true,
+      });
+    } catch {
+      finish(undefined);
+      return;
+    }
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (chunk.length === 0 || changed) return;
+      changed = true; // one changed file is enough: stop reading
+      child.kill();
+    });
+    child.on('error', () => finish(undefined));
+    child.on('close', (code) => finish(changed ? true : code === 0 ? false : undefined));
+  });
 }
 
 async function readRef(gitDir: string, ref: string): Promise<string | undefined> {

@@ -9,6 +9,7 @@
 import type { Quad, Term } from '@rdfjs/types';
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { Recorder, type RecorderOptions } from '../record/recorder.js';
+import { trackingRecorder, type TrackingOptions } from '../record/tracking.js';
 import type { EmbeddedStore } from '../store/embedded.js';
 import type { SparqlEndpoint } from '../store/endpoint.js';
 import type { HttpSparqlEndpointOptions } from '../store/http.js';
@@ -31,6 +32,8 @@ import { CTL, STAT_KEYS, toWire, type FromWorker, type ToWorker, type WireTerm }
  */
 export interface WorkerConfig {
   recorder: RecorderOptions;
+  /** Tracking mode and execution facts (see record/tracking.ts); absent: the recorder alone. */
+  tracking?: TrackingOptions;
   target: { kind: 'embedded' } | { kind: 'endpoint'; options: HttpSparqlEndpointOptions } | { kind: 'offline' };
   transport: Omit<TransportOptions, 'recorder' | 'sink' | 'onError' | 'logger' | 'installExitHooks'>;
 }
@@ -53,6 +56,7 @@ const post = (m: FromWorker) => port.postMessage(m);
 
 const { config } = init;
 const recorder = new Recorder({ ...config.recorder, warn: (message) => post({ type: 'warn', message }) });
+const record = config.tracking ? trackingRecorder(recorder, config.tracking) : (events: Parameters<Recorder['record']>[0]) => recorder.record(events);
 let store: EmbeddedStore | undefined;
 let endpoint: SparqlEndpoint | undefined;
 let transport!: Transport;
@@ -75,7 +79,7 @@ async function open(): Promise<void> {
 function createTransport(sink: EmbeddedStoreSink | EndpointSink | undefined): Transport {
   return new Transport({
     ...config.transport,
-    recorder: (events) => recorder.record(events),
+    recorder: record,
     ...(sink ? { sink } : {}),
     // The in-memory store cannot be written to later, so it never spills: the user's thread waits instead.
     ...(store ? { spillPath: false as const } : {}),
