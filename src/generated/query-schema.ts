@@ -121,6 +121,7 @@ const EntityFields = {
   storageUrl: { iri: 'https://w3id.org/prov-ml#storageUrl', kind: 'literal', datatype: 'http://www.w3.org/2001/XMLSchema#anyURI', ts: 'string', single: false, range: null },
   value: { iri: 'http://www.w3.org/ns/prov#value', kind: 'literal', datatype: null, ts: 'scalar', single: false, range: null },
   version: { iri: 'https://w3id.org/prov-ml#version', kind: 'literal', datatype: 'http://www.w3.org/2001/XMLSchema#string', ts: 'string', single: false, range: null },
+  versionNumber: { iri: 'https://w3id.org/prov-ml#versionNumber', kind: 'literal', datatype: 'http://www.w3.org/2001/XMLSchema#integer', ts: 'number', single: true, range: null },
   wasAttributedTo: { iri: 'http://www.w3.org/ns/prov#wasAttributedTo', kind: 'iri', datatype: null, ts: 'string', single: false, range: 'Agent' },
   wasDerivedFrom: { iri: 'http://www.w3.org/ns/prov#wasDerivedFrom', kind: 'iri', datatype: null, ts: 'string', single: false, range: 'Entity' },
   wasGeneratedBy: { iri: 'http://www.w3.org/ns/prov#wasGeneratedBy', kind: 'iri', datatype: null, ts: 'string', single: false, range: 'Activity' },

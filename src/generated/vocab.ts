@@ -306,6 +306,8 @@ export const PROVML = {
   valueOf: 'https://w3id.org/prov-ml#valueOf',
   /** version (datatype property) — A version label of a dataset, model or piece of software. */
   version: 'https://w3id.org/prov-ml#version',
+  /** version number (datatype property) — The place of the entity in the succession of contents recorded at its storage URL, counting from 1 in the order each content was first seen; the entity is prov:wasRevisionOf the one numbered before it. */
+  versionNumber: 'https://w3id.org/prov-ml#versionNumber',
 } as const;
 
 /**

@@ -105,12 +105,12 @@ const OBJECT_PROPERTIES = [
 ];
 const DATATYPE_PROPERTIES = [
   'name', 'status', 'errorMessage', 'durationMs', 'iterationIndex', 'checksum', 'checksumAlgorithm',
-  'byteSize', 'mediaType', 'storageUrl', 'lastModified', 'version', 'codeCommit', 'codeRepository',
+  'byteSize', 'mediaType', 'storageUrl', 'lastModified', 'version', 'versionNumber', 'codeCommit', 'codeRepository',
   'runtime', 'operatingSystem', 'hostName', 'cpuCount', 'packageVersion', 'dataType',
 ];
 const FUNCTIONAL = [
   'status', 'durationMs', 'iterationIndex', 'errorMessage', 'checksum', 'byteSize', 'executes',
-  'valueOf', 'evaluatesModel', 'hostName',
+  'valueOf', 'evaluatesModel', 'hostName', 'versionNumber',
 ];
 const PROV_ROOTS = ['Entity', 'Activity', 'Agent', 'Plan'].map((n) => PROV + n);
 const DECLARATION_TYPES = ['Class', 'ObjectProperty', 'DatatypeProperty', 'AnnotationProperty', 'NamedIndividual'].map(

@@ -98,6 +98,7 @@ export class Entity extends Resource {
     { field: 'storageUrl', iri: PROVML.storageUrl, kind: 'literal', datatype: XSD.anyURI, single: false },
     { field: 'value', iri: PROV.value, kind: 'literal', datatype: null, single: false },
     { field: 'version', iri: PROVML.version, kind: 'literal', datatype: XSD.string, single: false },
+    { field: 'versionNumber', iri: PROVML.versionNumber, kind: 'literal', datatype: XSD.integer, single: true },
     { field: 'wasAttributedTo', iri: PROV.wasAttributedTo, kind: 'iri', datatype: null, single: false },
     { field: 'wasDerivedFrom', iri: PROV.wasDerivedFrom, kind: 'iri', datatype: null, single: false },
     { field: 'wasGeneratedBy', iri: PROV.wasGeneratedBy, kind: 'iri', datatype: null, single: false },
@@ -298,6 +299,16 @@ export class Entity extends Resource {
    * `provml:version`: `xsd:string` literal; any number of values.
    */
   version: string[] = [];
+
+  /**
+   * version number — The place of the entity in the succession of contents recorded at its
+   * storage URL, counting from 1 in the order each content was first seen; the entity is
+   * prov:wasRevisionOf the one numbered before it. Derived from the whole store, unlike the
+   * user's provml:version label.
+   *
+   * `provml:versionNumber`: `xsd:integer` literal; at most one value.
+   */
+  versionNumber?: number;
 
   /**
    * wasAttributedTo — Attribution is the ascribing of an entity to an agent.
