@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
  * - Prospective nodes (workflows, transformations, attributes): derived from their names, so every
  *   run of the same code shares them.
  * - Data: derived from the reference (and content checksum when known), so a file produced by one
- *   workflow and consumed by another, in another process or on another machine, is the same node.
+ *   workflow and consumed by another, in another process or on another machine, is the same node,
+ *   and a rewritten file (same storage URL, new content) is a new node: a new version (values.ts).
  * - Values of one execution (hyperparameter settings, evaluations): derived from the execution id
  *   and the attribute name, so re-recording the same event yields the same IRI (idempotent).
  *
@@ -29,6 +30,15 @@ export class IriMinter {
   /** Named graph describing nodes shared by many runs: plans, data, environments, code. */
   sharedGraph(): string {
     return `${this.base}graph:shared`;
+  }
+
+  /**
+   * Named graph of the version links and numbers `provml versions --link` derives from the whole
+   * store (`prov:wasRevisionOf`, `provml:versionNumber`): recomputed as a unit, apart from what
+   * recorders observed.
+   */
+  versionsGraph(): string {
+    return `${this.base}graph:versions`;
   }
 
   execution(id: string): string {

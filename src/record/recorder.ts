@@ -6,15 +6,16 @@ import { FileInspector, storageUrlOf, type FileFacts, type FileInspectorOptions 
 import { IriMinter } from './iri.js';
 import { ProspectiveWriter } from './prospective.js';
 import { anyURI, dateTime, double, integer, iri, NQuadsOut, str, type NTerm } from './terms.js';
-import { writeFacts, type FactContext } from './values.js';
+import { VersionTracker, writeFacts, type FactContext } from './values.js';
 
 /**
  * The record step: capture events → PROV-ML quads, in the background.
  *
  * Retrospective provenance per execution: its class, the plan it executes, start/end times,
  * duration, status, nesting (`provml:partOf`), agent, environment and code, and the values it used
- * and generated (see values.ts). Each workflow execution writes into its own named graph; nodes
- * shared across runs (plans, data, environment, code) are described once in the shared graph.
+ * and generated (see values.ts, also for the version links between the contents of one storage
+ * URL). Each workflow execution writes into its own named graph; nodes shared across runs (plans,
+ * data, environment, code) are described once in the shared graph.
  */
 
 const EXECUTION_CLASS: Record<ActivityKind, NTerm> = {
@@ -74,6 +75,8 @@ export class Recorder {
   private readonly files: FileInspector | undefined;
   private readonly open = new Map<string, OpenExecution>();
   private readonly learningRoots = new Set<string>();
+  /** Contents seen per storage URL: a new one is `prov:wasRevisionOf` the previous (values.ts). */
+  private readonly versions = new VersionTracker();
   private context: Promise<{ env?: EnvironmentFacts; source?: SourceFacts }> | undefined;
   private readonly withEnvironment: boolean;
   private readonly script: string | undefined;
@@ -137,7 +140,7 @@ export class Recorder {
   }
 
   private factContext(id: string, kind: ActivityKind, spec: string, exec: NTerm, g: NTerm, files: Map<string, FileFacts>): FactContext {
-    return { id, kind, spec, exec, g, files, mint: this.mint, plans: this.plans, characterizes: this.plans.spec(spec)?.characterizes };
+    return { id, kind, spec, exec, g, files, mint: this.mint, plans: this.plans, characterizes: this.plans.spec(spec)?.characterizes, versions: this.versions };
   }
 
   /** Agent, environment and code of a workflow execution. */

@@ -21,6 +21,22 @@ import { anyURI, dateLiteral, iri, long, str, valueLiteral, type NQuadsOut, type
  *
  * Scalar values get per-execution IRIs and `provml:valueOf` their declared attribute; data
  * references get content-derived IRIs (shared across workflows) and carry the file facts.
+ *
+ * **Versions (ProvDB).** A data node is one content at one storage URL (its IRI hashes both), so a
+ * rewritten file is a new node: a new version. Links between versions come from two places:
+ *
+ * - here, what this recorder saw: when a URL shows a content it has not shown before in this
+ *   process, the new node is `prov:wasRevisionOf` the node last seen there (an epoch's checkpoint
+ *   overwritten by the next, a file a run reads and then rewrites) — written in the shared graph,
+ *   a fact nobody has to derive. A content coming back (A, B, A) is the node it was: no link, so
+ *   no cycle. No version number: one process cannot know how many versions other processes made.
+ * - the store, which sees every process: src/query/versions.ts orders the contents of a URL by
+ *   when each was first seen (its earliest modification time, generation or use), numbers them
+ *   from 1 and, on `provml versions --link`, writes the missing `prov:wasRevisionOf` and the
+ *   `provml:versionNumber`s into their own graph (`IriMinter.versionsGraph`).
+ *
+ * Only content-tied nodes (with a checksum) are versions: with `files: false`, or for a file that
+ * is missing or above `maxHashBytes`, the node stands for the URL whatever it holds.
  */
 
 const TYPE = iri(RDF.type);
@@ -28,6 +44,7 @@ const USED_P = iri(PROV.used);
 const GENERATED_BY = iri(PROV.wasGeneratedBy);
 const HAS_VALUE = iri(MLS.hasValue);
 const VALUE_OF = iri(PROVML.valueOf);
+const WAS_REVISION_OF = iri(PROV.wasRevisionOf);
 
 /** What writeFacts needs to know about the execution the facts belong to. */
 export interface FactContext {
@@ -47,6 +64,45 @@ export interface FactContext {
   usedData?: NTerm | undefined;
   /** The input/output attribute name the characteristics describe (the spec's `characterizes`). */
   characterizes?: string | undefined;
+  /** Contents seen per storage URL in this process (version links); none: no links written. */
+  versions?: VersionTracker | undefined;
+}
+
+/**
+ * The succession of contents one recorder saw at each storage URL (see the module comment).
+ *
+ * @example
+ * ```ts
+ * const v = new VersionTracker();
+ * v.observe('file:///m.json', 'urn:provml:data:a'); // undefined (first content seen)
+ * v.observe('file:///m.json', 'urn:provml:data:b'); // 'urn:provml:data:a' (b revises a)
+ * v.observe('file:///m.json', 'urn:provml:data:a'); // undefined (a content seen before)
+ * ```
+ */
+export class VersionTracker {
+  private readonly urls = new Map<string, { last: string; seen: Set<string> }>();
+
+  /**
+   * Note that `node` is at `storageUrl` now. Returns the node it revises: the one last seen at the
+   * URL, when `node` is a content not seen there before in this process; else undefined.
+   */
+  observe(storageUrl: string, node: string): string | undefined {
+    const known = this.urls.get(storageUrl);
+    if (known === undefined) {
+      // Bounded like the other per-process caches: forgetting only loses in-process links, which
+      // the store-wide derivation (src/query/versions.ts) makes anyway.
+      if (this.urls.size >= 10_000) this.urls.clear();
+      this.urls.set(storageUrl, { last: node, seen: new Set([node]) });
+      return undefined;
+    }
+    if (known.last === node) return undefined;
+    const previous = known.last;
+    known.last = node;
+    if (known.seen.has(node)) return undefined;
+    if (known.seen.size >= 1_000) known.seen.clear();
+    known.seen.add(node);
+    return previous;
+  }
 }
 
 const SCALAR_CLASS: Record<ValueRole, NTerm> = {
@@ -138,6 +194,10 @@ function writeData(ctx: FactContext, role: ValueRole, ref: DataRefSummary, out: 
     if (facts.lastModified) out.add(node, iri(PROVML.lastModified), dateLiteral(facts.lastModified), shared);
     if (facts.mediaType) out.add(node, iri(PROVML.mediaType), str(facts.mediaType), shared);
     if (ref.version) out.add(node, iri(PROVML.version), str(ref.version), shared);
+  }
+  if (facts.checksum && ctx.versions) {
+    const previous = ctx.versions.observe(facts.storageUrl, nodeIri);
+    if (previous !== undefined) out.add(node, WAS_REVISION_OF, iri(previous), shared);
   }
   if (USED.has(role)) out.add(exec, USED_P, node, g);
   else out.add(node, GENERATED_BY, exec, g);
