@@ -127,9 +127,10 @@ export function toRoCrate(index: ProvIndex, views: readonly ExecutionView[], opt
   };
 
   // Prospective part: workflows, their tools, steps and formal parameters.
+  const wfOf = (e: ExecutionView) => e.workflow ?? `#workflow-${encodeURIComponent(e.workflowName ?? 'workflow')}`;
   const workflows = new Map<string, { name: string; tools: string[] }>();
   for (const e of included) {
-    const wf = e.workflow ?? `#workflow-${encodeURIComponent(e.workflowName ?? 'workflow')}`;
+    const wf = wfOf(e);
     let w = workflows.get(wf);
     if (!w) workflows.set(wf, (w = { name: e.workflowName ?? 'workflow', tools: [] }));
     if (e.kind !== 'workflow' && e.plan && !w.tools.includes(e.plan)) w.tools.push(e.plan);
@@ -155,7 +156,7 @@ export function toRoCrate(index: ProvIndex, views: readonly ExecutionView[], opt
   const runs: string[] = [];
   for (const e of included) {
     const action: Entity = { '@id': e.iri, '@type': 'CreateAction', name: `Run of ${jobName(e)}${e.index !== undefined ? ` #${e.index}` : ''}` };
-    const wf = e.workflow ?? `#workflow-${encodeURIComponent(e.workflowName ?? 'workflow')}`;
+    const wf = wfOf(e);
     action.instrument = id(e.kind === 'workflow' ? wf : (e.plan ?? wf));
     if (e.startedAt) action.startTime = e.startedAt;
     if (e.endedAt) action.endTime = e.endedAt;
@@ -198,7 +199,7 @@ export function toRoCrate(index: ProvIndex, views: readonly ExecutionView[], opt
       object: [...inputs.values()].map(file),
       result: [...outputs.values()].map(file),
     });
-    for (const r of runs) put({ '@id': `${r}#control`, '@type': 'ControlAction', name: `orchestrate ${workflows.get(views.find((v) => v.iri === r)?.workflow ?? '')?.name ?? r}`, instrument: id(`${views.find((v) => v.iri === r)?.workflow}#step`), object: id(r) });
+    for (const r of runViews) put({ '@id': `${r.iri}#control`, '@type': 'ControlAction', name: `orchestrate ${workflows.get(wfOf(r))?.name ?? r.iri}`, instrument: id(`${wfOf(r)}#step`), object: id(r.iri) });
     mentions.unshift('#lifecycle-run');
   }
 

@@ -127,7 +127,7 @@ describe('OpenLineage export', () => {
     const epochIds = new Set(all.filter((e) => e.job.name === 'training.epoch').map((e) => e.run.runId));
     const batches = all.filter((e) => e.job.name === 'training.batch' && e.eventType === 'START');
     expect(batches.length).toBe(6);
-    for (const b of batches) expect(epochIds.has((b.run.facets?.parent as { run: { runId: string } }).run.runId)).toBe(true);
+    for (const b of batches) expect(epochIds.has((b.run.facets?.parent as unknown as { run: { runId: string } }).run.runId)).toBe(true);
     expect(all.flatMap((e) => validate(e))).toEqual([]);
   });
 });
