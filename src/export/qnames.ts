@@ -64,8 +64,8 @@ export function namespaceOf(iri: string): string {
     if (at < 0) at = iri.lastIndexOf(':');
     if (at > 0 && at < iri.length - 1) return iri.slice(0, at + 1);
   }
-  const cut = Math.max(iri.lastIndexOf('#'), iri.lastIndexOf('/'));
-  if (cut > 0 && cut < iri.length - 1) return iri.slice(0, cut + 1);
+  const cut = Math.max(iri.lastIndexOf('#', iri.length - 2), iri.lastIndexOf('/', iri.length - 2));
+  if (cut > iri.indexOf(':') + 2) return iri.slice(0, cut + 1);
   const colon = iri.indexOf(':');
   return iri.slice(0, colon + 1);
 }
