@@ -1,4 +1,4 @@
-import { QUALITY_FACT, TAG_QUALITY, type CaptureEvent, type EndEvent, type Fact, type SpecEvent, type StartEvent } from '../capture/events.js';
+import type { CaptureEvent, EndEvent, Fact, SpecEvent, StartEvent } from '../capture/events.js';
 import { MLS, PROVML, RDF } from '../generated/vocab.js';
 import { describeProcess, type ProcessFacts } from './process-facts.js';
 import type { RecordedBatch, Recorder } from './recorder.js';
@@ -69,6 +69,10 @@ export interface TrackingOptions {
   /** How long `git status` may take (default 2000 ms). */
   gitTimeoutMs?: number;
 }
+
+// capture/events.ts's QUALITY_FACT and TAG_QUALITY (record imports only types from capture).
+const QUALITY_FACT = '\u0000';
+const TAG_QUALITY = 'tag:';
 
 const TYPE = iri(RDF.type);
 const HAS_QUALITY = iri(MLS.hasQuality);
