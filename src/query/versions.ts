@@ -44,7 +44,14 @@ const WAS_REVISION_OF = `${PROV_NS}wasRevisionOf`;
 const VERSION_NUMBER = `${PROVML_NS}versionNumber`;
 const SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]+:/;
 
-/** Where {@link linkVersions} writes by default (`IriMinter.versionsGraph()` of the default base). */
+/**
+ * Where {@link linkVersions} writes by default (`IriMinter.versionsGraph()` of the default base).
+ *
+ * @example
+ * ```ts
+ * await store.select(`SELECT ?v ?n WHERE { GRAPH <${VERSIONS_GRAPH}> { ?v provml:versionNumber ?n } }`);
+ * ```
+ */
 export const VERSIONS_GRAPH = 'urn:provml:graph:versions';
 
 /** At most this many IRIs in one VALUES block (long queries are slow to parse on some engines). */
@@ -108,7 +115,15 @@ export interface DataVersion {
   usedBy: ExecutionRef[];
 }
 
-/** Options of {@link versions}. */
+/**
+ * Options of {@link versions}.
+ *
+ * @example
+ * ```ts
+ * const chain = await versions(store, 'data/train.csv', { checkLocal: true });
+ * console.log(chain.find((v) => v.onDisk)?.version);
+ * ```
+ */
 export interface VersionsOptions {
   /** Hash the local file (for a `file:` URL that exists) and mark the version it holds now. */
   checkLocal?: boolean;
@@ -164,6 +179,11 @@ SELECT ?e ?cls ?name ?started ?ended ?status WHERE {
 /**
  * Run `template` once per chunk of `iris` bound to `variable` (other parameters as given) and
  * concatenate the rows.
+ *
+ * @example
+ * ```ts
+ * const rows = await selectFor(store, new SparqlTemplate('SELECT ?d ?e WHERE { ?d prov:wasGeneratedBy ?e }'), 'd', nodes);
+ * ```
  */
 export async function selectFor(endpoint: SparqlEndpoint, template: SparqlTemplate, variable: string, iris: Iterable<string>, params: TemplateParams = {}): Promise<Bindings[]> {
   const all = [...new Set(iris)];
@@ -513,7 +533,14 @@ async function markOnDisk(chain: DataVersion[], url: string): Promise<void> {
   for (const v of chain) v.onDisk = (v.checksumAlgorithm ?? 'sha256') === 'sha256' && v.checksum === sum;
 }
 
-/** Options of {@link linkVersions}. */
+/**
+ * Options of {@link linkVersions}.
+ *
+ * @example
+ * ```ts
+ * const { quads } = await linkVersions(store, { targets: ['data/train.csv'], write: false });
+ * ```
+ */
 export interface LinkVersionsOptions {
   /** Paths, storage URLs or data IRIs whose chains to link; default: every storage URL. */
   targets?: readonly string[];

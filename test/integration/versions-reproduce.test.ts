@@ -212,6 +212,10 @@ describe('two workflows in two processes, linked by the file they share', () => 
       expect(v2.generatedBy[0]!.run).not.toBe(v1.generatedBy[0]!.run);
       expect(v2.usedBy).toEqual([]);
 
+      // The same chain from a storage URL or a version's IRI.
+      expect(JSON.parse(ok(await cli(['versions', v1.data, '-f', 'json', '--data', ...all()])).stdout)).toEqual(chain);
+      expect(JSON.parse(ok(await cli(['versions', pathToFileURL(table).href, '-f', 'json', '--data', ...all()])).stdout)).toEqual(chain);
+
       const text = ok(await cli(['versions', table, '--data', ...all()])).stdout;
       expect(text).toContain(tableV1);
       expect(text).toContain(tableV2);
