@@ -200,7 +200,7 @@ const HASH_CHUNK_BYTES = 64 * 1024;
 
 /**
  * The SHA-256 of a file's content in lowercase hex — what `sha256sum` prints — read as a stream
- * of {@link HASH_CHUNK_BYTES} chunks so the event loop keeps running meanwhile.
+ * of `HASH_CHUNK_BYTES` (64 KiB) chunks so the event loop keeps running meanwhile.
  *
  * @example
  * ```ts
