@@ -44,6 +44,15 @@ export class ProvIndex {
   readonly nodes = new Map<string, NodeView>();
   readonly #incoming = new Map<string, Map<string, string[]>>();
 
+  /**
+   * Index quads (graph names dropped, each statement once).
+   *
+   * @example
+   * ```ts
+   * const index = ProvIndex.from(quads);
+   * index.kind('urn:provml:execution:0190…'); // 'activity'
+   * ```
+   */
   static from(quads: readonly Quad[]): ProvIndex {
     const index = new ProvIndex();
     const seen = new Set<string>();
@@ -75,14 +84,17 @@ export class ProvIndex {
     return n;
   }
 
+  /** The node's `rdf:type`s (none for an unknown node). */
   types(iri: string): string[] {
     return this.nodes.get(iri)?.types ?? [];
   }
 
+  /** The node's PROV kind. */
   kind(iri: string): ProvKind {
     return provKind(this.types(iri));
   }
 
+  /** The objects of the node's statements with `predicate`. */
   values(iri: string, predicate: string): Term[] {
     return this.nodes.get(iri)?.out.get(predicate) ?? [];
   }
@@ -92,6 +104,7 @@ export class ProvIndex {
     return this.values(iri, predicate)[0]?.value;
   }
 
+  /** The first value as a number (`INF`, `-INF`, `NaN` included); undefined when absent or not numeric. */
   num(iri: string, predicate: string): number | undefined {
     const v = this.str(iri, predicate);
     if (v === undefined) return undefined;

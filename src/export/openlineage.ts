@@ -42,6 +42,7 @@ const FACET_URL = {
 /** A facet: `_producer`, `_schemaURL` and its fields. */
 export type Facet = { _producer: string; _schemaURL: string } & Record<string, unknown>;
 
+/** A dataset of an event's `inputs` / `outputs`. */
 export interface OpenLineageDataset {
   namespace: string;
   name: string;

@@ -53,7 +53,7 @@ export interface RoCrateOptions {
   datePublished?: string;
   /** Include batch executions (default false). */
   batches?: boolean;
-  /** Local files to copy into the crate (storage URL → path in the crate), see {@link planDataCopies}. */
+  /** Local files copied into the crate: storage URL → path in the crate (`data/…`). */
   copies?: ReadonlyMap<string, string>;
 }
 
