@@ -9,6 +9,8 @@ import { addMonitorCommand } from './monitor-command.js';
 import { addPushCommand } from './push-command.js';
 import { addQueryCommand } from './query-command.js';
 import { addReportCommand } from './report-command.js';
+import { addReproduceCommand } from './reproduce-command.js';
+import { addVersionsCommand } from './versions-command.js';
 import { addServeCommand } from './serve-command.js';
 import { addSparqlCommand } from './sparql-command.js';
 import { useColor } from './style.js';
@@ -16,7 +18,7 @@ import { addValidateCommand } from './validate-command.js';
 
 /**
  * The `provml` command. Exit codes, the same for every subcommand: 0 success; 1 violations found
- * (`validate` only); 2 usage and input errors — unknown options and bad option values
+ * (`validate`) or files changed (`reproduce --verify`); 2 usage and input errors — unknown options and bad option values
  * (commander's own errors included), unreadable or unparsable files, an unknown run, an
  * unreachable or failing endpoint (any HTTP error), batches `push` could not deliver.
  * `monitor` also exits 130 on Ctrl-C.
@@ -101,6 +103,8 @@ export function program(): Command {
   addLineageCommand(cmd);
   addQueryCommand(cmd);
   addReportCommand(cmd);
+  addVersionsCommand(cmd);
+  addReproduceCommand(cmd);
 
   cmd
     .command('docs')
