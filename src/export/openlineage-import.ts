@@ -133,6 +133,13 @@ function runEvents(events: readonly unknown[]): RunEvent[] {
     if (!str(run.runId) || !isUuid(run.runId as string)) throw new TypeError(`provml: OpenLineage event ${i + 1}: run.runId must be a UUID, got ${JSON.stringify(run.runId)}`);
     if (!str(job.namespace) || !str(job.name)) throw new TypeError(`provml: OpenLineage event ${i + 1}: job.namespace and job.name are required`);
     if (!str(ev.eventTime) || Number.isNaN(Date.parse(ev.eventTime as string))) throw new TypeError(`provml: OpenLineage event ${i + 1}: eventTime must be a date-time, got ${JSON.stringify(ev.eventTime)}`);
+    for (const side of ['inputs', 'outputs'] as const) {
+      const list = ev[side];
+      if (list === undefined) continue;
+      if (!Array.isArray(list) || !list.every((d) => str(obj(d)?.namespace) && str(obj(d)?.name))) {
+        throw new TypeError(`provml: OpenLineage event ${i + 1}: ${side} must be datasets with a namespace and a name`);
+      }
+    }
     return ev as unknown as RunEvent;
   });
 }

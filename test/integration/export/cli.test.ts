@@ -12,6 +12,8 @@ import { addExportCommand } from '../../../src/cli/export-command.js';
 import { addImportCommand } from '../../../src/cli/import-command.js';
 import { describeError, setExitCode, withCli } from '../../../src/cli/io.js';
 import { exportProvenance } from '../../../src/export.js';
+import { EmbeddedStore } from '../../../src/store/embedded.js';
+import { startSparqlServer } from '../../../src/store/server.js';
 import { lifecycle } from './helpers.js';
 
 /** The two commands in a program set up like src/cli/main.ts's, run the way its `run()` does. */
@@ -132,6 +134,24 @@ describe('provml import', () => {
     const piped = await provml(['import', '--format', 'openlineage', '-'], await readFile(events, 'utf8'));
     expect(piped.code, piped.stderr).toBe(0);
     expect(piped.stdout).toContain(`<${lc.runs.training}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/prov-ml#WorkflowExecution>`);
+  });
+
+  test('--endpoint writes into a SPARQL server; export --endpoint reads it back', async () => {
+    const events = join(lc.dir, 'prep.ndjson');
+    await writeFile(events, (await exportProvenance(lc.prov.store!, { format: 'openlineage', runs: [lc.runs.preparation] })).text);
+    const store = EmbeddedStore.create();
+    const server = await startSparqlServer({ store });
+    try {
+      const r = await provml(['import', '--format', 'openlineage', events, '--endpoint', server.queryUrl]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/imported 6 OpenLineage events \(3 runs\) as \d+ quads into http:\/\/127\.0\.0\.1/);
+      const back = await provml(['export', '--format', 'openlineage', '--endpoint', server.queryUrl]);
+      expect(back.code, back.stderr).toBe(0);
+      expect(back.stdout).toBe(await readFile(events, 'utf8'));
+    } finally {
+      await server.close();
+      await store.close();
+    }
   });
 
   test('invalid events are exit 2 naming the file', async () => {

@@ -81,6 +81,7 @@ describe('export openlineage → import', () => {
     expect(parseOpenLineage(JSON.stringify(events[0], null, 2))).toEqual(events);
     expect(() => importOpenLineage([{ dataset: { namespace: 'a', name: 'b' } }])).toThrow(/event 1 is not a RunEvent/);
     expect(() => importOpenLineage([{ ...events[0], run: { runId: 'x' } }])).toThrow(/runId must be a UUID/);
+    expect(() => importOpenLineage([{ ...events[0], inputs: [{ name: 'no namespace' }] }])).toThrow(/event 1: inputs must be datasets with a namespace and a name/);
   });
 });
 
