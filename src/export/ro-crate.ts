@@ -22,7 +22,7 @@ import { jobName, jsonValue } from './openlineage.js';
  *   files and values (measures, models) it generated, `startTime`/`endTime`, `actionStatus`
  *   (`CompletedActionStatus` / `FailedActionStatus`) and `error`. Each step execution also gets a
  *   `ControlAction` (`instrument` the HowToStep, `object` the CreateAction). Batches only with `batches`.
- * - Data are `File` entities: `@id` the storage URL, or `data/<name>` when copied into the crate;
+ * - Data are `File` entities: `@id` the storage URL, or `data/<name>` (percent-encoded) when copied in;
  *   `contentSize`, `encodingFormat`, `dateModified`, `sha256`, and the provml IRI as `identifier`.
  */
 
@@ -108,7 +108,12 @@ export function toRoCrate(index: ProvIndex, views: readonly ExecutionView[], opt
     entities.set(e['@id'], e);
     return e;
   };
-  const fileId = (d: DataView) => options.copies?.get(d.storageUrl ?? '') ?? d.storageUrl ?? d.iri;
+  // A copied file's @id is its path in the crate as a relative URI (`data/train%20set.npz`).
+  const copied = (d: DataView) => options.copies?.get(d.storageUrl ?? '');
+  const fileId = (d: DataView) => {
+    const target = copied(d);
+    return target !== undefined ? target.split('/').map(encodeURIComponent).join('/') : (d.storageUrl ?? d.iri);
+  };
   const file = (d: DataView): { '@id': string } => {
     const fid = fileId(d);
     const e: Entity = { '@id': fid, '@type': 'File', name: d.storageUrl ? safeBase(d.storageUrl) : d.iri, identifier: d.iri };

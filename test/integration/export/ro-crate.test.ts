@@ -96,12 +96,12 @@ describe('RO-Crate export', () => {
 
   test('files: copied into data/ with their recorded sha256; the crate points at the copies', async () => {
     const files = [...(crate.entities({ filter: (e: { '@type': string[] }) => e['@type'].includes('File') } as never) as unknown as Entity[])];
-    expect(files.map((f) => f['@id']).sort()).toEqual(['data/model-e0.json', 'data/model-e1.json', 'data/slices.npy', 'data/survey.sgy', 'data/train set.npz']);
+    expect(files.map((f) => f['@id']).sort()).toEqual(['data/model-e0.json', 'data/model-e1.json', 'data/slices.npy', 'data/survey.sgy', 'data/train%20set.npz']);
     for (const f of files) {
-      expect((f.sha256 as string[])[0]).toBe(await sha256(join(dir, f['@id'])));
+      expect((f.sha256 as string[])[0]).toBe(await sha256(join(dir, decodeURIComponent(f['@id']))));
       expect(ids((crate.rootDataset as unknown as Entity).hasPart)).toContain(f['@id']);
     }
-    const dataset = files.find((f) => f['@id'] === 'data/train set.npz')!;
+    const dataset = files.find((f) => f['@id'] === 'data/train%20set.npz')!;
     expect(dataset.url).toEqual([pathToFileURL(lc.files.dataset).href]);
   });
 
