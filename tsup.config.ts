@@ -14,6 +14,7 @@ export default defineConfig({
     // The provenance worker (src/worker/client.ts starts it next to the chunk that imports it).
     worker: 'src/worker/entry.ts',
     report: 'src/report.ts',
+    export: 'src/export.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -33,7 +33,7 @@ async function check(label, main, tfjs) {
 
 await check('esm', await import('../dist/index.js'), await import('../dist/tfjs.js'));
 await check('cjs', require('../dist/index.cjs'), require('../dist/tfjs.cjs'));
-for (const sub of ['vocab', 'model', 'query', 'validate', 'report']) {
+for (const sub of ['vocab', 'model', 'query', 'validate', 'report', 'export']) {
   await import(`../dist/${sub}.js`);
   require(`../dist/${sub}.cjs`);
 }

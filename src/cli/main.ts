@@ -8,6 +8,8 @@ import { addLineageCommand } from './lineage-command.js';
 import { addMonitorCommand } from './monitor-command.js';
 import { addPushCommand } from './push-command.js';
 import { addQueryCommand } from './query-command.js';
+import { addExportCommand } from './export-command.js';
+import { addImportCommand } from './import-command.js';
 import { addReportCommand } from './report-command.js';
 import { addReproduceCommand } from './reproduce-command.js';
 import { addVersionsCommand } from './versions-command.js';
@@ -105,6 +107,8 @@ export function program(): Command {
   addReportCommand(cmd);
   addVersionsCommand(cmd);
   addReproduceCommand(cmd);
+  addExportCommand(cmd);
+  addImportCommand(cmd);
 
   cmd
     .command('docs')

@@ -14,12 +14,33 @@ import { planCopies, writeRoCrate, type CopyPlan } from './ro-crate-write.js';
  * as N-Quads, TriG, Turtle, JSON-LD, PROV-JSON, a Workflow Run RO-Crate or OpenLineage RunEvents.
  */
 
-/** Every export format. */
+/**
+ * Every export format.
+ *
+ * @example
+ * ```ts
+ * if (!EXPORT_FORMATS.includes(f as ExportFormat)) throw new Error(`unknown format ${f}`);
+ * ```
+ */
 export const EXPORT_FORMATS = ['nquads', 'trig', 'turtle', 'jsonld', 'prov-json', 'ro-crate', 'openlineage'] as const;
-/** One export format. */
+/**
+ * One export format.
+ *
+ * @example
+ * ```ts
+ * const f: ExportFormat = 'prov-json';
+ * ```
+ */
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-/** Options of {@link exportProvenance}. */
+/**
+ * Options of {@link exportProvenance}.
+ *
+ * @example
+ * ```ts
+ * const o: ExportOptions = { format: 'openlineage', runs: [run.iri], namespace: 'geo', batches: false };
+ * ```
+ */
 export interface ExportOptions extends OpenLineageOptions, Omit<RoCrateOptions, 'copies' | 'batches'> {
   format: ExportFormat;
   /** Workflow execution IRIs to export (default: every run). */
@@ -28,7 +49,15 @@ export interface ExportOptions extends OpenLineageOptions, Omit<RoCrateOptions, 
   copyData?: boolean;
 }
 
-/** What an export produced. */
+/**
+ * What an export produced.
+ *
+ * @example
+ * ```ts
+ * const r: ExportResult = await exportProvenance(store, { format: 'nquads' });
+ * console.log(r.runs.length, r.quads);
+ * ```
+ */
 export interface ExportResult {
   format: ExportFormat;
   /**

@@ -26,7 +26,14 @@ import type { OpenLineageDataset, RunEvent } from './openlineage.js';
  *   parameter and measure values, file facts).
  */
 
-/** Options of {@link importOpenLineage}. */
+/**
+ * Options of {@link importOpenLineage}.
+ *
+ * @example
+ * ```ts
+ * const quads = importOpenLineage(events, { base: 'urn:provml:' } as ImportOptions);
+ * ```
+ */
 export interface ImportOptions {
   /** Base of minted IRIs (default `urn:provml:`). */
   base?: string;
@@ -69,7 +76,14 @@ const VALUE_CLASS: Record<ValueRole, string> = {
 };
 const USED_ROLES = new Set<ValueRole>(['parameter', 'hyperparameter']);
 
-/** Parse OpenLineage events: NDJSON (one event per line), a JSON array, or one JSON object. */
+/**
+ * Parse OpenLineage events: NDJSON (one event per line), a JSON array, or one JSON object.
+ *
+ * @example
+ * ```ts
+ * const events = parseOpenLineage(await readFile('events.ndjson', 'utf8'));
+ * ```
+ */
 export function parseOpenLineage(text: string): unknown[] {
   const trimmed = text.trim();
   if (trimmed === '') return [];

@@ -10,7 +10,14 @@ import type { RunEvent } from './openlineage.js';
  * `Authorization: Bearer …` and never appears in messages.
  */
 
-/** Options of {@link postOpenLineage}. */
+/**
+ * Options of {@link postOpenLineage}.
+ *
+ * @example
+ * ```ts
+ * const o: PostOptions = { url: 'http://localhost:5000', apiKey: process.env.OPENLINEAGE_API_KEY };
+ * ```
+ */
 export interface PostOptions {
   /** The server's base URL (`http://localhost:5000`) or the full `/api/v1/lineage` URL. */
   url: string;
@@ -24,7 +31,14 @@ export interface PostOptions {
   backoffMs?: number;
 }
 
-/** What was delivered. */
+/**
+ * What was delivered.
+ *
+ * @example
+ * ```ts
+ * const r: PostResult = await postOpenLineage(events, { url: 'http://localhost:5000' });
+ * ```
+ */
 export interface PostResult {
   /** The URL posted to (credentials removed). */
   url: string;

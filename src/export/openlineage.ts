@@ -27,7 +27,14 @@ import { datasetName, runIdOf } from './openlineage-naming.js';
 
 /** The OpenLineage JSON Schema the events follow. */
 export const OPENLINEAGE_SCHEMA_URL = 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent';
-/** Default `producer` of the events and facets. */
+/**
+ * Default `producer` of the events and facets.
+ *
+ * @example
+ * ```ts
+ * const mine = events.filter((e) => e.producer === PROVML_PRODUCER);
+ * ```
+ */
 export const PROVML_PRODUCER = 'https://w3id.org/prov-ml/provml';
 /** Where provml's own facet schemas are named (identifiers; not fetched by consumers). */
 export const PROVML_FACETS_URL = 'https://w3id.org/prov-ml/openlineage/1-0-0/ProvmlFacets.json';
@@ -39,17 +46,39 @@ const FACET_URL = {
   version: 'https://openlineage.io/spec/facets/1-0-1/DatasetVersionDatasetFacet.json#/$defs/DatasetVersionDatasetFacet',
 } as const;
 
-/** A facet: `_producer`, `_schemaURL` and its fields. */
+/**
+ * A facet: `_producer`, `_schemaURL` and its fields.
+ *
+ * @example
+ * ```ts
+ * const f: Facet = { _producer: PROVML_PRODUCER, _schemaURL: 'https://openlineage.io/spec/facets/1-0-1/JobTypeJobFacet.json', jobType: 'TASK' };
+ * ```
+ */
 export type Facet = { _producer: string; _schemaURL: string } & Record<string, unknown>;
 
-/** A dataset of an event's `inputs` / `outputs`. */
+/**
+ * A dataset of an event's `inputs` / `outputs`.
+ *
+ * @example
+ * ```ts
+ * const d: OpenLineageDataset = { namespace: 'file', name: '/data/train.csv' };
+ * ```
+ */
 export interface OpenLineageDataset {
   namespace: string;
   name: string;
   facets?: Record<string, Facet>;
 }
 
-/** One OpenLineage RunEvent. */
+/**
+ * One OpenLineage RunEvent.
+ *
+ * @example
+ * ```ts
+ * const { events } = await exportProvenance(store, { format: 'openlineage' });
+ * const starts = (events as RunEvent[]).filter((e) => e.eventType === 'START');
+ * ```
+ */
 export interface RunEvent {
   eventType: 'START' | 'RUNNING' | 'COMPLETE' | 'ABORT' | 'FAIL' | 'OTHER';
   eventTime: string;

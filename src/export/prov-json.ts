@@ -30,7 +30,15 @@ import { QualifiedNames } from './qnames.js';
  *   exports keep them.
  */
 
-/** A PROV-JSON document. */
+/** A PROV-JSON document.
+ *
+ * @example
+ * ```ts
+ * const { text } = await exportProvenance(store, { format: 'prov-json' });
+ * const doc = JSON.parse(text) as ProvJsonDocument;
+ * console.log(Object.keys(doc.activity ?? {}).length);
+ * ```
+ */
 export type ProvJsonDocument = Record<string, Record<string, unknown>>;
 
 interface RelationSpec {

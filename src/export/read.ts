@@ -40,7 +40,15 @@ export interface ProvenanceQuads {
   graphs: string[];
 }
 
-/** Thrown when a requested run is not in the endpoint. */
+/**
+ * Thrown when a requested run is not in the endpoint.
+ *
+ * @example
+ * ```ts
+ * try { await exportProvenance(store, { format: 'nquads', runs: ['urn:provml:execution:nope'] }); }
+ * catch (err) { if (err instanceof UnknownRunError) console.error(err.message); }
+ * ```
+ */
 export class UnknownRunError extends Error {
   constructor(readonly run: string) {
     super(`no workflow execution ${run} in the provenance read`);

@@ -13,7 +13,14 @@ import { planDataCopies, type RoCrate } from './ro-crate.js';
  * URL and the reason is reported.
  */
 
-/** A local file to copy into the crate. */
+/**
+ * A local file to copy into the crate.
+ *
+ * @example
+ * ```ts
+ * const c: DataCopy = { storageUrl: 'file:///data/train.csv', source: '/data/train.csv', target: 'data/train.csv' };
+ * ```
+ */
 export interface DataCopy {
   storageUrl: string;
   /** The file on disk. */
@@ -22,7 +29,15 @@ export interface DataCopy {
   target: string;
 }
 
-/** The copies that can be made, and the files left out with the reason. */
+/**
+ * The copies that can be made, and the files left out with the reason.
+ *
+ * @example
+ * ```ts
+ * const { copies } = await exportProvenance(store, { format: 'ro-crate', copyData: true });
+ * for (const s of (copies as CopyPlan).skipped ?? []) console.warn(s);
+ * ```
+ */
 export interface CopyPlan {
   copies: DataCopy[];
   skipped: { storageUrl: string; reason: string }[];

@@ -57,7 +57,15 @@ export interface RoCrateOptions {
   copies?: ReadonlyMap<string, string>;
 }
 
-/** The crate: its metadata document. */
+/**
+ * The crate: its metadata document.
+ *
+ * @example
+ * ```ts
+ * const { crate } = await exportProvenance(store, { format: 'ro-crate' });
+ * console.log((crate as RoCrate)['@graph'].length);
+ * ```
+ */
 export interface RoCrate {
   metadata: { '@context': unknown; '@graph': Record<string, unknown>[] };
 }

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
-const ENTRIES = ['src/index.ts', 'src/query/index.ts', 'src/validate/index.ts', 'src/vocab.ts', 'src/model.ts', 'src/tfjs.ts', 'src/integrations/tfjs.ts', 'src/report.ts'];
+const ENTRIES = ['src/index.ts', 'src/query/index.ts', 'src/validate/index.ts', 'src/vocab.ts', 'src/model.ts', 'src/tfjs.ts', 'src/integrations/tfjs.ts', 'src/report.ts', 'src/export.ts'];
 
 describe('public API documentation', () => {
   it('every exported name of every entry point has an @example', () => {
