@@ -1,6 +1,7 @@
 import type { Term } from '@rdfjs/types';
 import { DataFactory } from 'n3';
 import type { IndexedDataset } from './dataset.js';
+import { evaluateFast } from './fast.js';
 import { fromEngineResult, RDF, RDFS } from './report.js';
 import type { CompiledShapes, ShapeTargets } from './shapes.js';
 import type { TermResult } from './results.js';
@@ -48,6 +49,8 @@ export function resolveTargets(data: IndexedDataset, t: ShapeTargets): Term[] {
  */
 export interface CoreOptions {
   chunkSize: number;
+  /** Focus nodes not to validate here (streaming: nodes the shared graph describes). */
+  skip?: (focus: Term) => boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -63,19 +66,28 @@ export interface CoreOptions {
  * ```
  */
 export async function runCore(compiled: CompiledShapes, data: IndexedDataset, options: CoreOptions): Promise<TermResult[]> {
-  const plan = compiled.targets.map((t) => ({ shape: t.shape, focus: resolveTargets(data, t) }));
+  const skip = options.skip;
+  const plan = compiled.targets.map((t) => {
+    const focus = resolveTargets(data, t);
+    return { shape: t.shape, focus: skip ? focus.filter((f) => !skip(f)) : focus };
+  });
   const total = plan.reduce((n, p) => n + p.focus.length, 0);
   const results: TermResult[] = [];
   let done = 0;
   options.onProgress?.(0, total);
   for (const { shape, focus } of plan) {
+    const fast = compiled.fast.get(shape.value);
+    const engine = !compiled.engineFree.has(shape.value);
     for (let i = 0; i < focus.length; i += options.chunkSize) {
       const terms = focus.slice(i, i + options.chunkSize);
-      const report = await compiled.validator.validate({ dataset: data, terms }, [{ terms: [shape] }]);
-      for (const r of report.results) {
-        const result = fromEngineResult(r);
-        if (result) results.push(result);
+      if (engine) {
+        const report = await compiled.validator.validate({ dataset: data, terms }, [{ terms: [shape] }]);
+        for (const r of report.results) {
+          const result = fromEngineResult(r);
+          if (result) results.push(result);
+        }
       }
+      if (fast && data.size > 0) results.push(...evaluateFast(fast, data, terms));
       done += terms.length;
       options.onProgress?.(done, total);
     }

@@ -1,10 +1,13 @@
-import type { DatasetCore, Quad, Term } from '@rdfjs/types';
+import type { DatasetCore, NamedNode, Quad, Term } from '@rdfjs/types';
 import { DataFactory } from 'n3';
 
 const { quad: makeQuad, defaultGraph } = DataFactory;
 
+const XSD_STRING = 'http://www.w3.org/2001/XMLSchema#string';
+
 /**
- * The identity key of an RDF term (IRIs as is, `_:b` blank nodes, `"v"@lang` / `"v"^^dt` literals).
+ * The identity key of an RDF term, in n3's id format (IRIs as is, `_:b` blank nodes, `"v"`,
+ * `"v"@lang` or `"v"^^dt` literals), so that an n3 term's own `id` is its key.
  *
  * @example
  * ```ts
@@ -12,19 +15,39 @@ const { quad: makeQuad, defaultGraph } = DataFactory;
  * ```
  */
 export function termKey(t: Term): string {
+  const id = (t as { id?: unknown }).id;
+  if (typeof id === 'string' && (t.termType === 'NamedNode' || t.termType === 'Literal' || t.termType === 'BlankNode')) return id;
   switch (t.termType) {
     case 'NamedNode':
       return t.value;
     case 'BlankNode':
       return `_:${t.value}`;
     case 'Literal':
-      return t.language ? `"${t.value}"@${t.language}` : `"${t.value}"^^${t.datatype.value}`;
+      return t.language ? `"${t.value}"@${t.language}` : t.datatype.value === XSD_STRING ? `"${t.value}"` : `"${t.value}"^^${t.datatype.value}`;
     case 'Variable':
       return `?${t.value}`;
     case 'DefaultGraph':
       return '';
     default:
       return `<<${termKey(t.subject)} ${termKey(t.predicate)} ${termKey(t.object)}>>`;
+  }
+}
+
+/**
+ * A literal with its parts as plain fields. n3's literals parse their id on every read of
+ * `value`, `language` or `datatype` (a new NamedNode each time), which the SHACL engine does for
+ * every value it compares or hashes: the data graph keeps literals in this form instead.
+ */
+class PlainLiteral {
+  readonly termType = 'Literal' as const;
+  constructor(
+    readonly value: string,
+    readonly language: string,
+    readonly datatype: NamedNode,
+    readonly id: string,
+  ) {}
+  equals(other: Term | null | undefined): boolean {
+    return !!other && other.termType === 'Literal' && other.value === this.value && other.language === this.language && other.datatype.value === this.datatype.value;
   }
 }
 
@@ -96,8 +119,18 @@ export class IndexedDataset implements DatasetCore {
   #intern(t: Term): Term {
     const k = termKey(t);
     let v = this.#terms.get(k);
-    if (!v) this.#terms.set(k, (v = t));
+    if (!v) {
+      v = t.termType === 'Literal' ? (new PlainLiteral(t.value, t.language, this.#datatype(t.datatype), k) as unknown as Term) : t;
+      this.#terms.set(k, v);
+    }
     return v;
+  }
+
+  /** Datatype IRIs, shared by all literals of a type. */
+  #datatype(dt: NamedNode): NamedNode {
+    let v = this.#terms.get(dt.value);
+    if (!v) this.#terms.set(dt.value, (v = DataFactory.namedNode(dt.value)));
+    return v as NamedNode;
   }
 
   /** Add a triple (its graph is dropped). */

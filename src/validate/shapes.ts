@@ -6,6 +6,7 @@ import * as rdfExt from 'rdf-ext';
 import type { RdfExtEnvironment } from 'rdf-ext';
 import { Validator } from 'shacl-engine';
 import { RDF, RDFS, SH } from './report.js';
+import { FastCompiler, planFast, type FastShape } from './fast.js';
 import { specialDoubleValidations } from './numeric.js';
 import { extractSparqlConstraints, isImplicitClassTarget, type SparqlConstraint } from './sparql.js';
 import { ValidationInputError, type ShapesInput } from './types.js';
@@ -60,6 +61,10 @@ export interface CompiledShapes {
   store: Store;
   /** Only the packaged PROV-ML shapes (whose constraints each read one run's graph plus the shared graph). */
   packagedOnly: boolean;
+  /** Shapes on the fast path (fast.ts), by targeted node shape. */
+  fast: Map<string, FastShape[]>;
+  /** Node shapes with nothing left for shacl-engine once their property shapes took the fast path. */
+  engineFree: Set<string>;
 }
 
 /** The URL of this module, in ESM (import.meta.url) or in a CJS bundle (__filename). */
@@ -152,7 +157,20 @@ function isShapeLike(store: Store, node: Term): boolean {
   return store.getQuads(node, null, null, null).some((q) => q.predicate.value.startsWith(SH) || (q.predicate.value === `${RDF}type` && q.object.value.startsWith(SH)));
 }
 
-function compile(quads: Quad[], packagedOnly: boolean): CompiledShapes {
+/**
+ * Compiles a shapes graph (uncached; see {@link compiledShapes}). `fastPath: false` leaves every
+ * property shape to shacl-engine (what the fast path is tested against).
+ *
+ * @example
+ * ```ts
+ * const engineOnly = compileShapes(quads, { fastPath: false });
+ * ```
+ */
+export function compileShapes(quads: Quad[], options: { packagedOnly?: boolean; fastPath?: boolean } = {}): CompiledShapes {
+  return compile(quads, options.packagedOnly ?? false, options.fastPath ?? true);
+}
+
+function compile(quads: Quad[], packagedOnly: boolean, fastPath = true): CompiledShapes {
   const full = new Store(quads);
   const { constraints, strip } = extractSparqlConstraints(full);
   const store = new Store(quads);
@@ -169,10 +187,24 @@ function compile(quads: Quad[], packagedOnly: boolean): CompiledShapes {
     const t = targetsOf(store, shape);
     if (t.classes.length + t.nodes.length + t.subjectsOf.length + t.objectsOf.length > 0) targets.push(t);
   }
-  const dataset: DatasetCore = rdf.dataset(store.getQuads(null, null, null, null));
   // `validations` (not in the declared options, read by shacl-engine 1.1): see numeric.ts.
   const options = { factory: rdf, validations: specialDoubleValidations(rdf) };
-  return { validator: new Validator(dataset, options), targets, sparql: constraints, store: full, packagedOnly };
+  const fast = new Map<string, FastShape[]>();
+  const engineFree = new Set<string>();
+  if (fastPath) {
+    const compiler = new FastCompiler(new Validator(rdf.dataset(store.getQuads(null, null, null, null)), options), store);
+    const strip: Quad[] = [];
+    for (const t of targets) {
+      const plan = planFast(compiler, store, t.shape);
+      if (plan.fast.length > 0) fast.set(t.shape.value, plan.fast);
+      if (plan.ownFast && plan.strip.length === store.getQuads(t.shape, namedNode(`${SH}property`), null, null).length) engineFree.add(t.shape.value);
+      strip.push(...plan.strip);
+    }
+    store.removeQuads(strip);
+  }
+  const dataset: DatasetCore = rdf.dataset(store.getQuads(null, null, null, null));
+  const validator = new Validator(dataset, options);
+  return { validator, targets, sparql: constraints, store: full, packagedOnly, fast, engineFree };
 }
 
 /**
