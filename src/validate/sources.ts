@@ -117,7 +117,8 @@ async function parseJsonLd(text: string, file: string, add: (q: Quad) => void): 
   });
 }
 
-function startsLikeJournal(file: string): boolean {
+/** Does the file start with a provml journal batch header? */
+export function startsLikeJournal(file: string): boolean {
   const fd = openSync(file, 'r');
   try {
     const buf = Buffer.alloc(16);

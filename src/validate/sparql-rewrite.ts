@@ -3,6 +3,9 @@ import { DataFactory } from 'n3';
 import type { Expression, Grouping, Pattern, SelectQuery, Variable, VariableTerm } from 'sparqljs';
 
 const { literal, namedNode, variable } = DataFactory;
+
+/** Named graph holding the shapes graph next to the data, for `$shapesGraph`. */
+export const SHAPES_GRAPH = 'urn:provml:validate:shapes-graph';
 const TRUE = literal('true', namedNode('http://www.w3.org/2001/XMLSchema#boolean'));
 
 /**

@@ -3,16 +3,13 @@ import { DataFactory, Writer } from 'n3';
 import * as oxigraph from 'oxigraph';
 import type { Pattern } from 'sparqljs';
 import type { Bindings, SparqlEndpoint } from '../store/endpoint.js';
-import { toRdfjsTerm } from '../store/embedded.js';
-import { UnsupportedShapesError } from './sparql-rewrite.js';
+import { SHAPES_GRAPH, UnsupportedShapesError } from './sparql-rewrite.js';
 
 const { namedNode, literal, variable, defaultGraph, quad: makeQuad } = DataFactory;
 
 /** Named graph of the blank-node labels (never part of the data graph). */
 const AUX = 'urn:provml:validate:bnode-labels';
 const LABEL = 'urn:provml:validate:label';
-/** Named graph holding the shapes graph, for `$shapesGraph`. */
-export const SHAPES_GRAPH = 'urn:provml:validate:shapes-graph';
 const LOAD_CHUNK = 20_000;
 
 /**
@@ -33,6 +30,20 @@ export interface SparqlTarget {
   readonly graph?: string;
   /** IRI of the named graph holding the shapes graph, when it is loaded (`$shapesGraph`). */
   readonly shapesGraph?: string;
+}
+
+/** An Oxigraph term as an n3 term (what the data graph holds). */
+function toRdfjsTerm(t: oxigraph.Term): Term {
+  switch (t.termType) {
+    case 'NamedNode':
+      return namedNode(t.value);
+    case 'BlankNode':
+      return DataFactory.blankNode(t.value);
+    case 'Literal':
+      return t.language ? literal(t.value, t.language) : literal(t.value, namedNode(t.datatype.value));
+    default:
+      throw new TypeError(`provml: unexpected ${t.termType} in SPARQL results`);
+  }
 }
 
 const values = (focus: Term): Pattern => ({ type: 'values', values: [{ '?this': focus as never }] });

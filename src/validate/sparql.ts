@@ -5,8 +5,8 @@ import type { Bindings } from '../store/endpoint.js';
 import { readPath, renderPath, toSparqljsPath } from './paths.js';
 import { RDF, RDFS, renderIri, SH } from './report.js';
 import type { TermResult } from './results.js';
-import { checkSupported, planQuery, prebindThis, substitute, UnsupportedShapesError, variablesIn, type QueryPlan } from './sparql-rewrite.js';
-import { SHAPES_GRAPH, type SparqlTarget } from './sparql-store.js';
+import { checkSupported, planQuery, prebindThis, SHAPES_GRAPH, substitute, UnsupportedShapesError, variablesIn, type QueryPlan } from './sparql-rewrite.js';
+import type { SparqlTarget } from './sparql-store.js';
 
 const { namedNode, variable, literal } = DataFactory;
 const XSD_BOOLEAN = 'http://www.w3.org/2001/XMLSchema#boolean';

@@ -144,6 +144,18 @@ export interface ValidateOptions {
    * bounds the engine's per-run bookkeeping and keeps memory flat on large graphs.
    */
   chunkSize?: number;
+  /**
+   * Validate an N-Quads file or provml journal as a stream of run graphs: each workflow
+   * execution's named graph together with the shared graph, one unit at a time in worker threads,
+   * so memory stays bounded by the largest run and every core works. The report is the
+   * whole-graph one when each shape reads, from a focus node, only its run's graph and the shared
+   * graph — as provml's packaged shapes do. `'auto'` (default): stream when validating with the
+   * packaged shapes only (no `shapes`/`extraShapes`) a file with at least two run graphs; `true`:
+   * stream with your shapes too (they must be run-local); `false`: always the whole graph.
+   */
+  runGraphs?: boolean | 'auto';
+  /** Worker threads of run-graph streaming (default: one per core, at most 4, for files of 200,000 quads or more; `0`: this thread only). */
+  workers?: number;
 }
 
 /**

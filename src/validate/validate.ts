@@ -1,13 +1,16 @@
+import { existsSync, statSync } from 'node:fs';
+import { extname } from 'node:path';
 import type { DatasetCore, Quad } from '@rdfjs/types';
 import type { Store } from 'n3';
 import { runCore } from './core.js';
 import { buildReport } from './report.js';
 import { toValidationResult, type TermResult } from './results.js';
 import { compiledShapes } from './shapes.js';
-import { loadSource } from './sources.js';
+import { loadSource, startsLikeJournal } from './sources.js';
+import { runGraphsOf, StreamPool, validateRunGraphs, workersFor } from './stream.js';
 import { runSparqlConstraints } from './sparql.js';
 import { endpointTarget, ValidationStore } from './sparql-store.js';
-import type { ValidateOptions, ValidationReport, ValidationSource } from './types.js';
+import { ValidationInputError, type JournalSource, type ValidateOptions, type ValidationReport, type ValidationSource } from './types.js';
 
 /**
  * Which phase an `onProgress` call belongs to (its optional third argument): `load` counts
@@ -70,13 +73,18 @@ export async function validateWithTerms(
   const started = performance.now();
   const progress = options.onProgress as ((done: number, total: number | undefined, phase: ValidationPhase) => void) | undefined;
   const compiled = compiledShapes(options.shapes, options.extraShapes);
+  const chunkSize = Number.isInteger(options.chunkSize) && options.chunkSize! > 0 ? options.chunkSize! : 500;
+  const streamed = await streamRunGraphs(source, options, compiled.packagedOnly, chunkSize, progress);
+  if (streamed) {
+    const report = buildReport(streamed.results.map(toValidationResult), streamed.triples, performance.now() - started);
+    return { report, results: streamed.results, shapes: compiled.store };
+  }
   const loaded = await loadSource(source, {
     ...(progress ? { onProgress: (d: number, t?: number) => progress(d, t, 'load') } : {}),
     ...(options.onWarning ? { onWarning: options.onWarning } : {}),
   });
-  const chunkSize = options.chunkSize ?? 500;
   const results = await runCore(compiled, loaded.data, {
-    chunkSize: Number.isInteger(chunkSize) && chunkSize > 0 ? chunkSize : 500,
+    chunkSize,
     ...(progress ? { onProgress: (d: number, t: number) => progress(d, t, 'validate') } : {}),
   });
   if (compiled.sparql.length > 0) {
@@ -89,6 +97,45 @@ export async function validateWithTerms(
   }
   const report = buildReport(results.map(toValidationResult), loaded.data.size, performance.now() - started);
   return { report, results, shapes: compiled.store };
+}
+
+/**
+ * Run-graph streaming (see stream.ts) when the options and the source allow it: an N-Quads file
+ * or journal with at least two run graphs. Returns `undefined` to validate the whole graph — also
+ * when a unit fails to parse, so that the error names the file and line as whole-graph loading does.
+ */
+async function streamRunGraphs(
+  source: ValidationSource,
+  options: ValidateOptions,
+  packagedOnly: boolean,
+  chunkSize: number,
+  progress: ((done: number, total: number | undefined, phase: ValidationPhase) => void) | undefined,
+): Promise<{ results: TermResult[]; triples: number } | undefined> {
+  const mode = options.runGraphs ?? 'auto';
+  if (mode === false || (mode === 'auto' && !packagedOnly)) return undefined;
+  const file = typeof source === 'string' ? source : typeof source === 'object' && source !== null && 'journal' in source ? (source as JournalSource).journal : undefined;
+  if (file === undefined || extname(file).toLowerCase() !== '.nq' || !existsSync(file)) return undefined;
+  const journal = startsLikeJournal(file);
+  // Workers start first: loading their modules overlaps the scan of the file.
+  const workers = workersFor(statSync(file).size, options.workers);
+  const pool = workers > 0 ? StreamPool.start(workers) : undefined;
+  const index = runGraphsOf(file, journal ? options.onWarning : () => {});
+  if (!index || (!journal && index.stray > 0)) {
+    pool?.close();
+    return undefined; // a plain file with a bad line: the whole-graph error names it
+  }
+  try {
+    return await validateRunGraphs(file, index, {
+      chunkSize,
+      ...(options.shapes !== undefined ? { shapes: options.shapes } : {}),
+      ...(options.extraShapes !== undefined ? { extraShapes: options.extraShapes } : {}),
+      ...(pool ? { pool } : {}),
+      ...(progress ? { onProgress: (d: number, t: number) => progress(d, t, 'validate') } : {}),
+    });
+  } catch (err) {
+    if (err instanceof ValidationInputError) return undefined;
+    throw err;
+  }
 }
 
 /**
