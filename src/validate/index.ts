@@ -12,6 +12,7 @@
 export { validate, validateDataset } from './validate.js';
 export type { ValidationPhase } from './validate.js';
 export { ValidationInputError } from './types.js';
+export { UnsupportedShapesError } from './sparql-rewrite.js';
 export type {
   EndpointSource,
   JournalSource,

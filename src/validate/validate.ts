@@ -30,14 +30,20 @@ export type ValidationPhase = 'load' | 'validate' | 'sparql';
  * The source may be an RDF/JS dataset or iterable of quads; a file (`.ttl`, `.nt`, `.nq` — a provml
  * journal is detected by its `# provml batch` header and its torn blocks skipped —, `.trig`,
  * `.jsonld`/`.json`); `{ journal }`; or `{ endpoint, graph?, pageSize? }`, read by paged CONSTRUCT
- * queries. The data graph is the union of all graphs. SHACL Core runs on shacl-engine, shape by
- * shape in chunks of focus nodes; each `sh:sparql` constraint runs as ONE SELECT over all its
- * focus nodes on Oxigraph (or on the endpoint itself), not once per focus node.
+ * queries. The data graph is the union of all graphs; an N-Quads file or journal of several run
+ * graphs is validated as a stream of run graphs (see `runGraphs`). SHACL Core runs on shacl-engine
+ * (value checks on a fast path with the engine's own validations), shape by shape in chunks of
+ * focus nodes. SPARQL-based constraints (`sh:sparql`, SPARQL constraint components) run on
+ * Oxigraph (or on the endpoint itself) as ONE SELECT over all focus nodes, with `$this` pre-bound
+ * in every scope that reads it — or, where one query would be wrong (`LIMIT`/`OFFSET`,
+ * aggregates not grouped by `$this`), one SELECT per focus node.
  *
  * @param source - What to validate.
- * @param options - Shapes, extra shapes, progress and warning callbacks.
+ * @param options - Shapes, extra shapes, progress and warning callbacks, streaming.
  * @returns The report: results, `conforms`, counts per shape, `triples`, `durationMs`.
  * @throws {ValidationInputError} When the data or a shapes file does not parse (with file and line).
+ * @throws {UnsupportedShapesError} When a SPARQL query in the shapes uses what SHACL forbids (MINUS,
+ * VALUES, SERVICE, re-binding a pre-bound variable…) or provml cannot evaluate; the message names it.
  *
  * @example
  * ```ts
