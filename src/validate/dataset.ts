@@ -100,25 +100,39 @@ export class IndexedDataset implements DatasetCore {
   readonly #p = new Map<Term, Quad[]>();
   /** Object sets of long S→P lists, so that de-duplicating stays O(1) for them. */
   readonly #long = new Map<Quad[], Set<Term>>();
+  readonly #base: IndexedDataset | undefined;
   #size = 0;
+
+  /**
+   * @param base - A dataset this one extends without copying it (read-only from here on): the
+   *   union of both is the data graph, e.g. the shared graph under each run graph in streaming.
+   */
+  constructor(base?: IndexedDataset) {
+    this.#base = base;
+  }
 
   /** Number of distinct triples. */
   get size(): number {
-    return this.#size;
+    return this.#size + (this.#base?.size ?? 0);
   }
 
   *[Symbol.iterator](): Iterator<Quad> {
+    if (this.#base) yield* this.#base;
     for (const byP of this.#spo.values()) for (const list of byP.values()) yield* list;
   }
 
   /** The interned instance of `t` (or `undefined` when no triple mentions it). */
   lookup(t: Term): Term | undefined {
-    return this.#terms.get(termKey(t));
+    return this.#byKey(termKey(t));
+  }
+
+  #byKey(k: string): Term | undefined {
+    return this.#terms.get(k) ?? (this.#base ? this.#base.#byKey(k) : undefined);
   }
 
   #intern(t: Term): Term {
     const k = termKey(t);
-    let v = this.#terms.get(k);
+    let v = this.#byKey(k);
     if (!v) {
       v = t.termType === 'Literal' ? (new PlainLiteral(t.value, t.language, this.#datatype(t.datatype), k) as unknown as Term) : t;
       this.#terms.set(k, v);
@@ -128,9 +142,19 @@ export class IndexedDataset implements DatasetCore {
 
   /** Datatype IRIs, shared by all literals of a type. */
   #datatype(dt: NamedNode): NamedNode {
-    let v = this.#terms.get(dt.value);
+    let v = this.#byKey(dt.value);
     if (!v) this.#terms.set(dt.value, (v = DataFactory.namedNode(dt.value)));
     return v as NamedNode;
+  }
+
+  /** Does this dataset (its base included) hold the interned triple? */
+  #holds(s: Term, p: Term, o: Term): boolean {
+    const objects = this.#spo.get(s)?.get(p);
+    if (objects) {
+      const seen = this.#long.get(objects);
+      if (seen ? seen.has(o) : objects.some((x) => x.object === o)) return true;
+    }
+    return this.#base ? this.#base.#holds(s, p, o) : false;
   }
 
   /** Add a triple (its graph is dropped). */
@@ -138,6 +162,7 @@ export class IndexedDataset implements DatasetCore {
     const s = this.#intern(q.subject);
     const p = this.#intern(q.predicate);
     const o = this.#intern(q.object);
+    if (this.#base && this.#base.#holds(s, p, o)) return this;
     let byP = this.#spo.get(s);
     if (!byP) this.#spo.set(s, (byP = new Map()));
     let objects = byP.get(p);
@@ -174,6 +199,19 @@ export class IndexedDataset implements DatasetCore {
     const pi = p ? this.lookup(p) : undefined;
     const oi = o ? this.lookup(o) : undefined;
     if ((s && !si) || (p && !pi) || (o && !oi)) return EMPTY;
+    if (!s && !p && !o) return [...this];
+    return this.#find(si, pi, oi);
+  }
+
+  /** `find` on interned terms, in this layer and its base. */
+  #find(si: Term | undefined, pi: Term | undefined, oi: Term | undefined): readonly Quad[] {
+    const own = this.#findOwn(si, pi, oi);
+    if (!this.#base) return own;
+    const base = this.#base.#find(si, pi, oi);
+    return base.length === 0 ? own : own.length === 0 ? base : [...base, ...own];
+  }
+
+  #findOwn(si: Term | undefined, pi: Term | undefined, oi: Term | undefined): readonly Quad[] {
     if (si) {
       const byP = this.#spo.get(si);
       if (!byP) return EMPTY;
@@ -185,8 +223,7 @@ export class IndexedDataset implements DatasetCore {
       if (!byP) return EMPTY;
       return pi ? (byP.get(pi) ?? EMPTY) : [...byP.values()].flat();
     }
-    if (pi) return this.#p.get(pi) ?? EMPTY;
-    return [...this];
+    return pi ? (this.#p.get(pi) ?? EMPTY) : EMPTY;
   }
 
   match(s?: Term | null, p?: Term | null, o?: Term | null, g?: Term | null): DatasetCore {

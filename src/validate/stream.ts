@@ -24,6 +24,9 @@ import { ValidationInputError, type ShapesInput } from './types.js';
  * run graphs is validated in each (identical results are reported once).
  */
 
+/** Quads per unit: run graphs smaller than this are validated together. */
+const UNIT_LINES = 20_000;
+
 /** Old-generation limit of a streaming worker. */
 const WORKER_HEAP_MB = 160;
 
@@ -151,14 +154,17 @@ function parseNQuads(file: string, text: string): Quad[] {
 
 /** Validates units of one file: what each worker (or the calling thread, without workers) runs. */
 class UnitValidator {
-  readonly #shared: Quad[];
+  /** The shared graph, under every unit's data (not copied into it). */
+  readonly #shared = new IndexedDataset();
   readonly #sharedSubjects = new Set<string>();
   readonly #compiled;
 
   constructor(private readonly init: UnitInit) {
     this.#compiled = compiledShapes(shapesInput(init.shapes), shapesInput(init.extraShapes));
-    this.#shared = parseNQuads(init.file, readRanges(init.file, init.shared));
-    for (const q of this.#shared) this.#sharedSubjects.add(termKey(q.subject));
+    for (const q of parseNQuads(init.file, readRanges(init.file, init.shared))) {
+      this.#shared.add(q);
+      this.#sharedSubjects.add(termKey(q.subject));
+    }
   }
 
   /**
@@ -168,8 +174,7 @@ class UnitValidator {
    * run graph described (`claimed`: the nodes run units took).
    */
   async run(task: Task, claimed?: ReadonlySet<string>): Promise<UnitDone> {
-    const data = new IndexedDataset();
-    for (const q of this.#shared) data.add(q);
+    const data = new IndexedDataset(this.#shared);
     const own = task.ranges !== undefined;
     const described = new Set<string>();
     if (own) {
@@ -370,6 +375,8 @@ export interface StreamOptions {
   chunkSize: number;
   /** Workers started before the scan (see {@link StreamPool}); without one, validate in this thread. */
   pool?: StreamPool;
+  /** Quads per unit: smaller run graphs are validated together (default 20,000; 1 = one run per unit). */
+  unitLines?: number;
   onProgress?: (done: number, total: number) => void;
   onWarning?: (message: string) => void;
 }
@@ -414,10 +421,18 @@ export async function validateRunGraphs(file: string, index: GraphIndex, options
       shared.push(...ranges);
       sharedLines += index.lines.get(graph)!;
     } else {
-      tasks.push({ unit: tasks.length, ranges });
-      sizes.push(index.lines.get(graph)!);
+      // Small runs are grouped into units of about UNIT_LINES quads (fewer, larger units cost less).
+      const last = tasks[tasks.length - 1];
+      if (last && sizes[last.unit]! + index.lines.get(graph)! <= (options.unitLines ?? UNIT_LINES)) {
+        last.ranges!.push(...ranges);
+        sizes[last.unit]! += index.lines.get(graph)!;
+      } else {
+        tasks.push({ unit: tasks.length, ranges: [...ranges] });
+        sizes.push(index.lines.get(graph)!);
+      }
     }
   }
+  for (const t of tasks) t.ranges = mergeRanges(t.ranges!.map((x, i, a) => (i % 2 === 0 ? [x, a[i + 1]!] : [])).filter((r) => r.length > 0).sort((a, b) => a[0]! - b[0]!).flat());
   shared.sort((a, b) => a - b);
   const init: UnitInit = {
     file,

@@ -11,7 +11,9 @@ import { Recorder } from '../../../src/record/recorder.js';
 import { formatBatchHeader } from '../../../src/transport/journal.js';
 import { createQuadBatch } from '../../../src/transport/sink.js';
 import { validate, type ValidationReport } from '../../../src/validate/index.js';
+import { toValidationResult } from '../../../src/validate/results.js';
 import { scanGraphs } from '../../../src/validate/scan.js';
+import { runGraphsOf, StreamPool, validateRunGraphs } from '../../../src/validate/stream.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'provml-stream-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -78,6 +80,10 @@ async function expectSameAsWholeGraph(file: string, workers = 0): Promise<Valida
   expect(streamed.countsByShape).toEqual(whole.countsByShape);
   expect(streamed.triples).toBe(whole.triples);
   expect(streamed.conforms).toBe(whole.conforms);
+  // and with one run per unit (small runs are grouped by default)
+  const pool = workers > 0 ? StreamPool.start(workers) : undefined;
+  const oneByOne = await validateRunGraphs(file, runGraphsOf(file, () => {})!, { chunkSize: 500, unitLines: 1, ...(pool ? { pool } : {}) });
+  expect(oneByOne.results.map((r) => JSON.stringify(toValidationResult(r))).sort()).toEqual(sorted(whole));
   return streamed;
 }
 
