@@ -30,8 +30,12 @@ const UNIT_LINES = 20_000;
 /** Old-generation limit of a streaming worker. */
 const WORKER_HEAP_MB = 160;
 
-/** Files smaller than this are validated in the calling thread unless `workers` says otherwise (~150,000 quads). */
-const WORKERS_FROM_BYTES = 20_000_000;
+/**
+ * Files smaller than this (~300,000 quads of provenance) are validated in the calling thread unless
+ * `workers` says otherwise — and, by default, as a whole: starting workers (their modules, the
+ * shapes) costs more than it saves there, and whole-graph memory is still moderate.
+ */
+const WORKERS_FROM_BYTES = 64_000_000;
 
 /**
  * How many workers to start for a file: `requested`, else one per core (at most 4) for a large file.

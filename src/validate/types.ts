@@ -150,11 +150,12 @@ export interface ValidateOptions {
    * so memory stays bounded by the largest run and every core works. The report is the
    * whole-graph one when each shape reads, from a focus node, only its run's graph and the shared
    * graph — as provml's packaged shapes do. `'auto'` (default): stream when validating with the
-   * packaged shapes only (no `shapes`/`extraShapes`) a file with at least two run graphs; `true`:
-   * stream with your shapes too (they must be run-local); `false`: always the whole graph.
+   * packaged shapes only (no `shapes`/`extraShapes`) a file of 64 MB or more with at least two
+   * run graphs (smaller files validate faster as a whole); `true`: stream any such file, with your
+   * shapes too (they must be run-local); `false`: always the whole graph.
    */
   runGraphs?: boolean | 'auto';
-  /** Worker threads of run-graph streaming (default: one per core, at most 4, for files of 200,000 quads or more; `0`: this thread only). */
+  /** Worker threads of run-graph streaming (default: one per core, at most 4, for files of 64 MB or more; `0`: this thread only). */
   workers?: number;
 }
 

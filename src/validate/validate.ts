@@ -121,9 +121,12 @@ async function streamRunGraphs(
   if (mode === false || (mode === 'auto' && !packagedOnly)) return undefined;
   const file = typeof source === 'string' ? source : typeof source === 'object' && source !== null && 'journal' in source ? (source as JournalSource).journal : undefined;
   if (file === undefined || extname(file).toLowerCase() !== '.nq' || !existsSync(file)) return undefined;
+  const bytes = statSync(file).size;
+  // Below the size where workers pay off, whole-graph validation is faster and its memory small.
+  if (mode === 'auto' && workersFor(bytes) === 0 && options.workers === undefined) return undefined;
   const journal = startsLikeJournal(file);
   // Workers start first: loading their modules overlaps the scan of the file.
-  const workers = workersFor(statSync(file).size, options.workers);
+  const workers = workersFor(bytes, options.workers);
   const pool = workers > 0 ? StreamPool.start(workers) : undefined;
   const index = runGraphsOf(file, journal ? options.onWarning : () => {});
   if (!index || (!journal && index.stray > 0)) {

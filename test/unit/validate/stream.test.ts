@@ -74,7 +74,7 @@ function writeJournal(name: string, batches: readonly string[]): string {
 const sorted = (r: ValidationReport) => r.results.map((x) => JSON.stringify(x)).sort();
 
 async function expectSameAsWholeGraph(file: string, workers = 0): Promise<ValidationReport> {
-  const streamed = await validate(file, { workers });
+  const streamed = await validate(file, { workers, runGraphs: true });
   const whole = await validate(file, { runGraphs: false });
   expect(sorted(streamed)).toEqual(sorted(whole));
   expect(streamed.countsByShape).toEqual(whole.countsByShape);
@@ -125,7 +125,7 @@ describe('run-graph streaming gives the whole-graph report', () => {
     const file = writeJournal('torn.nq', await recordRuns(2));
     appendFileSync(file, '# provml batch seq=99 quads=5 events=1 bytes=999\n<urn:a> <urn:b> "half');
     const warnings: string[] = [];
-    const report = await validate(file, { onWarning: (m) => warnings.push(m) });
+    const report = await validate(file, { runGraphs: true, onWarning: (m) => warnings.push(m) });
     expect(warnings.join('\n')).toContain('torn batch seq=99');
     expect(report.conforms).toBe(true);
   });
@@ -134,7 +134,7 @@ describe('run-graph streaming gives the whole-graph report', () => {
     const file = join(dir, 'bad.nq');
     const text = (await recordRuns(2)).join('');
     writeFileSync(file, text.replace(/\n/, '\n<urn:bad> <urn:p> "unterminated <urn:g> .\n'));
-    await expect(validate(file)).rejects.toThrow(/bad\.nq:2/);
+    await expect(validate(file, { runGraphs: true })).rejects.toThrow(/bad\.nq:2/);
   });
 
   it('user shapes stream only when asked (runGraphs: true)', async () => {
