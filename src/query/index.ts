@@ -43,7 +43,8 @@ export {
 } from './monitor.js';
 export type { Bindings, QueryOptions, SparqlEndpoint } from '../store/endpoint.js';
 export { resolveData, type ResolvedData } from './resolve.js';
-export { linkVersions, storageUrlFor, unversioned, versionChains, versions, VERSIONS_GRAPH, type DataVersion, type ExecutionRef, type LinkVersionsOptions, type VersionLinks, type VersionsOptions } from './versions.js';
+export { storageUrlFor, unversioned, versionChains, versions, VERSIONS_GRAPH, type DataVersion, type ExecutionRef, type VersionsOptions } from './versions.js';
+export { linkVersions, type LinkVersionsOptions, type VersionLinks } from './version-links.js';
 export { reproductionManifest, verifyManifest, type CheckStatus, type Facts, type FileCheck, type FileRole, type ManifestExecution, type ManifestFile, type ManifestRun, type ReproductionManifest, type Verification } from './reproduce.js';
 export {
   Aggregate,

@@ -31,7 +31,8 @@ import type { Scalar } from './lifecycle/types.js';
 import { resolveData } from './resolve.js';
 import { termValue } from './sparql.js';
 import { SparqlTemplate } from './template.js';
-import { describeExecutions, selectFor, versionChains, type DataVersion, type ExecutionRef } from './versions.js';
+import { describeExecutions, selectFor } from './executions.js';
+import { versionChains, type DataVersion, type ExecutionRef } from './versions.js';
 
 const PROVML_NS = 'https://w3id.org/prov-ml#';
 const PROV_NS = 'http://www.w3.org/ns/prov#';

@@ -31,6 +31,7 @@ import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { sha256File } from '../record/files.js';
 import type { Bindings, SparqlEndpoint } from '../store/endpoint.js';
+import { describeExecutions, earliest, selectFor } from './executions.js';
 import { resolveData } from './resolve.js';
 import { iriTerm, literalTerm } from './sparql.js';
 import { SparqlTemplate, type TemplateParams } from './template.js';
@@ -39,9 +40,12 @@ const { quad, namedNode, literal } = DataFactory;
 
 const PROV_NS = 'http://www.w3.org/ns/prov#';
 const PROVML_NS = 'https://w3id.org/prov-ml#';
-const XSD_NS = 'http://www.w3.org/2001/XMLSchema#';
-const WAS_REVISION_OF = `${PROV_NS}wasRevisionOf`;
-const VERSION_NUMBER = `${PROVML_NS}versionNumber`;
+/** @internal */
+export const XSD_NS = 'http://www.w3.org/2001/XMLSchema#';
+/** @internal */
+export const WAS_REVISION_OF = `${PROV_NS}wasRevisionOf`;
+/** @internal */
+export const VERSION_NUMBER = `${PROVML_NS}versionNumber`;
 const SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]+:/;
 
 /**
@@ -164,36 +168,8 @@ const DERIVED = new SparqlTemplate(`
 SELECT DISTINCT ?d ?previous ?number WHERE {
   GRAPH ?g { { ?d prov:wasRevisionOf ?previous } UNION { ?d provml:versionNumber ?number } }
 }`);
-const REMOVE = new SparqlTemplate('DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } }');
-
-const PARENTS = new SparqlTemplate('SELECT DISTINCT ?e ?parent WHERE { ?e provml:partOf ?parent }');
-const EXECUTIONS = new SparqlTemplate(`
-SELECT ?e ?cls ?name ?started ?ended ?status WHERE {
-  ?e a ?cls .
-  OPTIONAL { ?e provml:executes ?plan . ?plan provml:name ?name }
-  OPTIONAL { ?e prov:startedAtTime ?started }
-  OPTIONAL { ?e prov:endedAtTime ?ended }
-  OPTIONAL { ?e provml:status ?status }
-}`);
-
-/**
- * Run `template` once per chunk of `iris` bound to `variable` (other parameters as given) and
- * concatenate the rows.
- *
- * @example
- * ```ts
- * const rows = await selectFor(store, new SparqlTemplate('SELECT ?d ?e WHERE { ?d prov:wasGeneratedBy ?e }'), 'd', nodes);
- * ```
- */
-export async function selectFor(endpoint: SparqlEndpoint, template: SparqlTemplate, variable: string, iris: Iterable<string>, params: TemplateParams = {}): Promise<Bindings[]> {
-  const all = [...new Set(iris)];
-  const rows: Bindings[] = [];
-  for (let i = 0; i < all.length; i += CHUNK) {
-    const terms = all.slice(i, i + CHUNK).map((x) => iriTerm(x));
-    rows.push(...(await endpoint.select(template.render({ ...params, values: { ...params.values, [variable]: terms } }))));
-  }
-  return rows;
-}
+/** @internal */
+export const REMOVE = new SparqlTemplate('DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } }');
 
 /** The terms a storage URL may be stored as: `xsd:anyURI` (what provml writes), plain, an IRI. */
 function urlTerms(url: string): Term[] {
@@ -202,92 +178,6 @@ function urlTerms(url: string): Term[] {
 
 function urlParams(urls: readonly string[] | undefined): TemplateParams {
   return urls === undefined ? {} : { values: { url: urls.flatMap(urlTerms) } };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Executions: kind, plan name, times, and the run they belong to.
-
-/** Most specific first: the kind reported when an execution has several classes. */
-const KINDS = ['BatchExecution', 'EpochExecution', 'LearningStageExecution', 'FeatureExtractionExecution', 'DataTransformationExecution', 'LearningProcessExecution', 'WorkflowExecution'];
-
-/**
- * Kind, plan name, times, status and run of each execution (following `provml:partOf` to the
- * workflow execution that contains it).
- *
- * @example
- * ```ts
- * const info = await describeExecutions(store, [stage]);
- * console.log(info.get(stage)?.run, info.get(stage)?.workflow);
- * ```
- */
-export async function describeExecutions(endpoint: SparqlEndpoint, executions: Iterable<string>): Promise<Map<string, ExecutionRef & { parent?: string }>> {
-  const parents = await ancestors(endpoint, executions);
-  const rows = await selectFor(endpoint, EXECUTIONS, 'e', parents.keys());
-  const out = new Map<string, ExecutionRef & { parent?: string }>();
-  const rank = new Map<string, number>();
-  for (const r of rows) {
-    const e = r.e!.value;
-    let info = out.get(e);
-    if (!info) {
-      const parent = parents.get(e);
-      info = { execution: e, run: e, ...(parent !== undefined ? { parent } : {}) };
-      out.set(e, info);
-    }
-    const cls = r.cls!.value;
-    const local = cls.startsWith(PROVML_NS) ? cls.slice(PROVML_NS.length) : undefined;
-    const k = local === undefined ? -1 : KINDS.indexOf(local);
-    if (k >= 0 && k < (rank.get(e) ?? KINDS.length)) {
-      rank.set(e, k);
-      info.kind = local!;
-    }
-    if (r.name && (info.name === undefined || r.name.value < info.name)) info.name = r.name.value;
-    if (r.started) info.startedAt = earliest(info.startedAt, r.started.value);
-    if (r.ended) info.endedAt = earliest(info.endedAt, r.ended.value);
-    if (r.status) info.status = r.status.value;
-  }
-  for (const info of out.values()) {
-    let run = info.execution;
-    const seen = new Set<string>([run]);
-    for (let p = parents.get(run); p !== undefined && !seen.has(p); p = parents.get(run)) {
-      seen.add(p);
-      run = p;
-    }
-    info.run = run;
-    const workflow = out.get(run)?.name;
-    if (workflow !== undefined) info.workflow = workflow;
-  }
-  return out;
-}
-
-/**
- * Every execution with all its ancestors (`provml:partOf`, followed client-side one level per
- * query: no engine has to walk a property path): execution → its parent (absent for a root).
- */
-async function ancestors(endpoint: SparqlEndpoint, executions: Iterable<string>): Promise<Map<string, string | undefined>> {
-  const parents = new Map<string, string | undefined>();
-  let frontier = [...new Set(executions)];
-  for (const e of frontier) parents.set(e, undefined);
-  while (frontier.length > 0) {
-    const next: string[] = [];
-    for (const r of await selectFor(endpoint, PARENTS, 'e', frontier)) {
-      if (r.parent?.termType !== 'NamedNode') continue;
-      const e = r.e!.value;
-      const parent = r.parent.value;
-      if (parents.get(e) === undefined || parent < parents.get(e)!) parents.set(e, parent);
-      if (!parents.has(parent)) {
-        parents.set(parent, undefined);
-        next.push(parent);
-      }
-    }
-    frontier = next;
-  }
-  return parents;
-}
-
-function earliest(a: string | undefined, b: string): string {
-  if (a === undefined) return b;
-  const [ta, tb] = [Date.parse(a), Date.parse(b)];
-  return Number.isNaN(ta) || (!Number.isNaN(tb) && tb < ta) ? b : a;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -321,7 +211,8 @@ interface ChainFacts {
  * The version chains of `urls` (all storage URLs with a checksummed node when undefined),
  * storage URL → versions in order.
  */
-async function chainFacts(endpoint: SparqlEndpoint, urls: readonly string[] | undefined, graph = VERSIONS_GRAPH): Promise<ChainFacts> {
+/** @internal */
+export async function chainFacts(endpoint: SparqlEndpoint, urls: readonly string[] | undefined, graph = VERSIONS_GRAPH): Promise<ChainFacts> {
   const contents = new Map<string, Content>();
   const scoped = urls === undefined ? [[] as string[]] : chunks(urls, Math.floor(CHUNK / 3));
   for (const part of scoped) {
@@ -531,105 +422,4 @@ async function markOnDisk(chain: DataVersion[], url: string): Promise<void> {
   }
   const sum = await sha256File(path);
   for (const v of chain) v.onDisk = (v.checksumAlgorithm ?? 'sha256') === 'sha256' && v.checksum === sum;
-}
-
-/**
- * Options of {@link linkVersions}.
- *
- * @example
- * ```ts
- * const { quads } = await linkVersions(store, { targets: ['data/train.csv'], write: false });
- * ```
- */
-export interface LinkVersionsOptions {
-  /** Paths, storage URLs or data IRIs whose chains to link; default: every storage URL. */
-  targets?: readonly string[];
-  /** The named graph of derived links and numbers. Default {@link VERSIONS_GRAPH}. */
-  graph?: string;
-  /** Write into the endpoint (default true); false only computes (e.g. to save the quads to a file). */
-  write?: boolean;
-}
-
-/**
- * What {@link linkVersions} derived.
- *
- * @example
- * ```ts
- * const r: VersionLinks = await linkVersions(store);
- * console.log(`${r.urls} URLs, ${r.versions} versions, ${r.inserted} quads written`);
- * ```
- */
-export interface VersionLinks {
-  graph: string;
-  /** Storage URLs linked. */
-  urls: number;
-  /** Versions numbered. */
-  versions: number;
-  /** The whole derived graph for those URLs (numbers, and the links no recorder wrote). */
-  quads: Quad[];
-  /** Quads added to the store (0 without `write`). */
-  inserted: number;
-  /** Quads an earlier derivation wrote that no longer hold, removed (0 without `write`). */
-  removed: number;
-}
-
-/**
- * Materialize version chains: for every version, `provml:versionNumber`, and `prov:wasRevisionOf`
- * to the version before it where the store does not hold that link yet — all in one named graph
- * ({@link VERSIONS_GRAPH}), where what an earlier call derived and no longer holds is removed.
- * Idempotent. Needs an endpoint that accepts updates.
- *
- * @example
- * ```ts
- * await linkVersions(store, { targets: ['data/train.csv'] });
- * await store.ask('ASK { ?v2 <http://www.w3.org/ns/prov#wasRevisionOf> ?v1 }'); // true
- * ```
- */
-export async function linkVersions(endpoint: SparqlEndpoint, options: LinkVersionsOptions = {}): Promise<VersionLinks> {
-  const graph = options.graph ?? VERSIONS_GRAPH;
-  const g = iriTerm(graph, 'graph IRI');
-  const urls = options.targets === undefined ? undefined : [...new Set(await Promise.all(options.targets.map((t) => storageUrlFor(endpoint, t))))];
-  const { chains, stored, derived } = await chainFacts(endpoint, urls, graph);
-  const nodes = [...chains.values()].flat().map((v) => v.data);
-
-  const quads: Quad[] = [];
-  for (const chain of chains.values()) {
-    for (const v of chain) {
-      quads.push(quad(namedNode(v.data), namedNode(VERSION_NUMBER), literal(String(v.version), namedNode(`${XSD_NS}integer`)), g));
-      const pair = `${v.data} ${v.revisionOf}`;
-      // A link a recorder wrote stays where it is; one derived before is kept in the graph.
-      if (v.revisionOf !== undefined && (!stored.has(pair) || derived.links.has(pair))) quads.push(quad(namedNode(v.data), namedNode(WAS_REVISION_OF), namedNode(v.revisionOf), g));
-    }
-  }
-  const versionsCount = nodes.length;
-  if (options.write === false) return { graph, urls: chains.size, versions: versionsCount, quads, inserted: 0, removed: 0 };
-
-  const want = new Set(quads.map(key));
-  const have = new Set<string>();
-  const stale: Quad[] = [];
-  for (const [d, numbers] of derived.numbers) {
-    for (const n of numbers) {
-      const q = quad(namedNode(d), namedNode(VERSION_NUMBER), literal(n, namedNode(`${XSD_NS}integer`)), g);
-      have.add(key(q));
-      if (!want.has(key(q))) stale.push(q);
-    }
-  }
-  for (const pair of derived.links) {
-    const [d, previous] = pair.split(' ') as [string, string];
-    const q = quad(namedNode(d), namedNode(WAS_REVISION_OF), namedNode(previous), g);
-    have.add(key(q));
-    if (!want.has(key(q))) stale.push(q);
-  }
-  for (const q of stale) {
-    await endpoint.update(REMOVE.render({ constants: { g, s: q.subject as Term, p: q.predicate as Term, o: q.object as Term } }));
-  }
-  const fresh = quads.filter((q) => !have.has(key(q)));
-  if (fresh.length > 0) await endpoint.insertQuads(fresh);
-  return { graph, urls: chains.size, versions: versionsCount, quads, inserted: fresh.length, removed: stale.length };
-}
-
-/** A quad as a comparable key (numbers by value: engines may write `2` as `"2"^^xsd:integer`). */
-function key(q: Quad): string {
-  const o = q.object.termType === 'Literal' ? `"${Number(q.object.value)}"` : q.object.value;
-  return `${q.subject.value} ${q.predicate.value} ${o}`;
 }
