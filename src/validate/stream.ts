@@ -232,13 +232,19 @@ if (!isMainThread && (workerData as { provmlValidateStream?: boolean } | null)?.
   port.postMessage({ ready: true });
 }
 
-/** The URL of this module (ESM, or a CJS bundle through `__filename`). */
+/**
+ * The URL of the file this code is in: in a CommonJS bundle `__filename` (tsup's
+ * `import.meta.url` shim names the shim's own chunk there), else `import.meta.url` (in an ESM
+ * bundle it is `__filename` that tsup shims).
+ */
 function moduleUrl(): string | undefined {
+  const commonJs = typeof module === 'object' && module !== null && typeof exports === 'object';
+  if (commonJs && typeof __filename === 'string' && /\.c?js$/.test(__filename)) return pathToFileURL(__filename).href;
   try {
     const url = import.meta.url as string | undefined;
     if (url) return url;
   } catch {
-    // CJS bundle without an import.meta shim
+    // CJS without an import.meta shim
   }
   return typeof __filename === 'string' ? pathToFileURL(__filename).href : undefined;
 }
