@@ -18,13 +18,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { CommanderError } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addReproduceCommand } from '../../src/cli/reproduce-command.js';
-import { addVersionsCommand } from '../../src/cli/versions-command.js';
-import { describeError, setExitCode, withCli } from '../../src/cli/io.js';
 import { loadFiles } from '../../src/cli/load.js';
-import { program } from '../../src/cli/main.js';
 import { EmbeddedStore, startSparqlServer } from '../../src/index.js';
 import { reproductionManifest, type ReproductionManifest } from '../../src/query/reproduce.js';
 import { HttpSparqlEndpoint } from '../../src/store/http.js';
@@ -32,7 +27,7 @@ import { linkVersions } from '../../src/query/version-links.js';
 import { versions, VERSIONS_GRAPH, type DataVersion } from '../../src/query/versions.js';
 import { validateDataset } from '../../src/validate/index.js';
 import { startVirtuoso, virtuosoRequirement, type VirtuosoInstance } from '../support/virtuoso.js';
-import { cliEnv, provml, type CliResult } from '../unit/cli/run-cli.js';
+import { provml, type CliResult } from '../unit/cli/run-cli.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const FIXTURES = join(ROOT, 'test/fixtures/versions');
@@ -43,29 +38,9 @@ const PROVML = 'https://w3id.org/prov-ml#';
 const exec = promisify(execFile);
 const virtuoso = virtuosoRequirement();
 
-/**
- * `provml <args…>` in-process (test/unit/cli/run-cli.ts). Until src/cli/main.ts registers
- * `versions` and `reproduce`, the same run with them added to its program.
- */
-async function cli(args: readonly string[]): Promise<CliResult> {
-  if (program().commands.some((c) => c.name() === 'versions')) return provml(args);
-  let stdout = '';
-  let stderr = '';
-  const { context } = await withCli({ stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, env: cliEnv() }, async () => {
-    try {
-      const cmd = program();
-      addVersionsCommand(cmd);
-      addReproduceCommand(cmd);
-      await cmd.parseAsync(['node', 'provml', ...args]);
-    } catch (err) {
-      if (err instanceof CommanderError) setExitCode(err.exitCode === 0 ? 0 : 2);
-      else {
-        stderr += `${describeError(err)}\n`;
-        setExitCode(2);
-      }
-    }
-  });
-  return { code: context.exitCode ?? 0, stdout, stderr };
+/** `provml <args…>` in-process (test/unit/cli/run-cli.ts). */
+function cli(args: readonly string[]): Promise<CliResult> {
+  return provml(args);
 }
 
 function ok(r: CliResult): CliResult {
