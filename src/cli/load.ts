@@ -5,7 +5,7 @@ import type { Quad } from '@rdfjs/types';
 import { Parser } from 'n3';
 import * as rdfExt from 'rdf-ext';
 import { EmbeddedStore } from '../store/embedded.js';
-import { readJournal } from '../transport/journal.js';
+import { batchHeaderLine, readJournal } from '../transport/journal.js';
 
 /**
  * Loading provenance files for the CLI: N-Quads / N-Triples (including provml journals and
@@ -82,19 +82,6 @@ function lineOf(text: string, err: Error): number | undefined {
   return pos === undefined ? undefined : text.slice(0, Number(pos)).split('\n').length;
 }
 
-/** The 1-based line of the journal header of batch `seq` in `text` (undefined if absent). */
-export function batchHeaderLine(text: string, seq: number): number | undefined {
-  const header = `# provml batch seq=${seq} `;
-  let line = 1;
-  for (let at = 0; at < text.length; ) {
-    if (text.startsWith(header, at)) return line;
-    const nl = text.indexOf('\n', at);
-    if (nl < 0) break;
-    at = nl + 1;
-    line++;
-  }
-  return undefined;
-}
 
 /**
  * Throw an {@link InputError} naming file and line when `file` is a provml journal (an `.nq` file

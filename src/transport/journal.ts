@@ -70,6 +70,28 @@ export function formatBatchHeader(batch: QuadBatch): string {
 }
 
 /**
+ * The 1-based line of the header of batch `seq` in journal `text` (undefined if absent): where a
+ * torn or refused batch starts, for messages that name file and line.
+ *
+ * @example
+ * ```ts
+ * batchHeaderLine(await readFile('run.nq', 'utf8'), 3); // 41
+ * ```
+ */
+export function batchHeaderLine(text: string, seq: number): number | undefined {
+  const header = `# provml batch seq=${seq} `;
+  let line = 1;
+  for (let at = 0; at < text.length; ) {
+    if (text.startsWith(header, at)) return line;
+    const nl = text.indexOf('\n', at);
+    if (nl < 0) break;
+    at = nl + 1;
+    line++;
+  }
+  return undefined;
+}
+
+/**
  * The path of a journal's `.sent` sidecar: an append-only file of confirmed sequence numbers.
  *
  * @example

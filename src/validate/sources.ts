@@ -7,7 +7,7 @@ import { JsonLdParser } from 'jsonld-streaming-parser';
 import { DataFactory, Parser } from 'n3';
 import { Generator } from 'sparqljs';
 import type { SparqlEndpoint } from '../store/endpoint.js';
-import { readJournal } from '../transport/journal.js';
+import { batchHeaderLine as journalBatchLine, readJournal } from '../transport/journal.js';
 import { IndexedDataset } from './dataset.js';
 import { pagedQueries } from './paging.js';
 import { ValidationInputError, type EndpointSource, type JournalSource, type ValidationSource } from './types.js';
@@ -137,16 +137,7 @@ async function batchHeaderLine(file: string, seq: number): Promise<number | unde
   } catch {
     return undefined;
   }
-  const header = `# provml batch seq=${seq} `;
-  let line = 1;
-  for (let at = 0; at < text.length; ) {
-    if (text.startsWith(header, at)) return line;
-    const nl = text.indexOf('\n', at);
-    if (nl < 0) break;
-    at = nl + 1;
-    line++;
-  }
-  return undefined;
+  return journalBatchLine(text, seq);
 }
 
 /**
