@@ -14,25 +14,15 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { generateOntologyDocs } from '../../src/docs/index.js';
+import { chromiumRequirement } from '../support/chromium.js';
 
 // The project compiles without the DOM library: the few browser-side shapes used below.
 type Box = { top: number; height: number; width: number };
 type BrowserElement = { offsetHeight: number; naturalWidth: number; naturalHeight: number; getBoundingClientRect(): Box; getBBox(): Box };
 type BrowserGlobals = { document: { getElementById(id: string): BrowserElement | null }; innerHeight: number; location: { hash: string } };
 
-const CHROMIUM = process.env.PROVML_CHROMIUM ?? '/usr/bin/chromium';
-const REQUIRED = process.env.PROVML_REQUIRE_BROWSER === '1';
-const available = existsSync(CHROMIUM);
+const { path: CHROMIUM, available, artifacts } = chromiumRequirement('ontology-page');
 const root = resolve(import.meta.dirname, '../..');
-const artifacts = join(root, 'test/artifacts');
-
-if (!available && !REQUIRED) {
-  console.warn(`ontology-page: SKIPPED — no Chromium at ${CHROMIUM} (apt-get install -y chromium; set PROVML_REQUIRE_BROWSER=1 to make this a failure)`);
-}
-
-test.runIf(!available && REQUIRED)('a browser is required (PROVML_REQUIRE_BROWSER=1)', () => {
-  expect.fail(`PROVML_REQUIRE_BROWSER=1 but no Chromium at ${CHROMIUM}: run \`apt-get install -y chromium\``);
-});
 
 describe.runIf(available)('ontology page in headless Chromium', () => {
   let browser: Browser;

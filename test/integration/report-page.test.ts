@@ -12,30 +12,19 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { report, type ReportResult } from '../../src/report.js';
 import { BATCHES, captureLifecycle, TRAININGS, type Lifecycle } from '../unit/report/fixture.js';
+import { chromiumRequirement } from '../support/chromium.js';
 
 // The project compiles without the DOM library: the few browser-side shapes used below.
 type Box = { x: number; y: number; width: number; height: number };
 type BrowserElement = { getBBox(): Box; getBoundingClientRect(): Box; querySelector(s: string): BrowserElement | null; textContent: string | null };
 
-const CHROMIUM = process.env.PROVML_CHROMIUM ?? '/usr/bin/chromium';
-const REQUIRED = process.env.PROVML_REQUIRE_BROWSER === '1';
-const available = existsSync(CHROMIUM);
-const root = resolve(import.meta.dirname, '../..');
-const artifacts = join(root, 'test/artifacts');
-
-if (!available && !REQUIRED) {
-  console.warn(`report-page: SKIPPED — no Chromium at ${CHROMIUM} (apt-get install -y chromium; set PROVML_REQUIRE_BROWSER=1 to make this a failure)`);
-}
-
-test.runIf(!available && REQUIRED)('a browser is required (PROVML_REQUIRE_BROWSER=1)', () => {
-  expect.fail(`PROVML_REQUIRE_BROWSER=1 but no Chromium at ${CHROMIUM}: run \`apt-get install -y chromium\``);
-});
+const { path: CHROMIUM, available, artifacts } = chromiumRequirement('report-page');
 
 describe.runIf(available)('report page in headless Chromium', () => {
   let browser: Browser;
