@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { copyFile, mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sha256File } from '../record/files.js';
 import type { DataView } from './executions.js';
 import { planDataCopies, type RoCrate } from './ro-crate.js';
 
@@ -43,12 +42,6 @@ export interface CopyPlan {
   skipped: { storageUrl: string; reason: string }[];
 }
 
-async function sha256(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
 /** Check which local files can be copied in (they exist and match their recorded checksum). */
 export async function planCopies(data: readonly DataView[]): Promise<CopyPlan> {
   const targets = planDataCopies(data);
@@ -62,7 +55,7 @@ export async function planCopies(data: readonly DataView[]): Promise<CopyPlan> {
       plan.skipped.push({ storageUrl: d.storageUrl, reason: st ? 'not a regular file' : 'missing' });
       continue;
     }
-    if (d.checksum && (d.checksumAlgorithm ?? 'sha256') === 'sha256' && (await sha256(source)) !== d.checksum) {
+    if (d.checksum && (d.checksumAlgorithm ?? 'sha256') === 'sha256' && (await sha256File(source)) !== d.checksum) {
       plan.skipped.push({ storageUrl: d.storageUrl, reason: 'changed since it was recorded (sha256 differs)' });
       continue;
     }

@@ -4,10 +4,10 @@
  * people know. Several versions of one file (same URL, different content) are told apart by the
  * local file's checksum when it exists, else the most recently generated one is taken and said.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { sha256File } from '../record/files.js';
 import type { SparqlEndpoint } from '../store/endpoint.js';
 import { iriTerm, literalTerm } from './sparql.js';
 import { SparqlTemplate } from './template.js';
@@ -66,7 +66,7 @@ export async function resolveData(endpoint: SparqlEndpoint, input: string): Prom
   if (versions.size === 1) return { iri: [...versions.keys()][0]!, storageUrl: url };
   if (versions.size > 1) {
     if (local !== undefined && existsSync(local) && statSync(local).isFile()) {
-      const sum = await sha256(local);
+      const sum = await sha256File(local);
       for (const [iri, v] of versions) if (v.checksum === sum) return { iri, storageUrl: url, note: `${versions.size} versions of ${url} are recorded; this one has the local file's sha256` };
     }
     const [iri, v] = [...versions].sort((a, b) => (b[1].generated ?? '').localeCompare(a[1].generated ?? ''))[0]!;
@@ -82,14 +82,4 @@ function localPath(input: string): string | undefined {
   if (input.startsWith('file:')) return fileURLToPath(input);
   if (SCHEME.test(input) && !/^[a-zA-Z]:[\\/]/.test(input)) return undefined;
   return resolvePath(input);
-}
-
-function sha256(path: string): Promise<string> {
-  return new Promise((ok, fail) => {
-    const h = createHash('sha256');
-    createReadStream(path)
-      .on('data', (c) => h.update(c))
-      .on('error', fail)
-      .on('end', () => ok(h.digest('hex')));
-  });
 }
