@@ -9,7 +9,7 @@ import { now } from './capture/clock.js';
 import { isRef, ref, summarize, type DataRefSummary, type DescribeEvent, type Fact } from './capture/index.js';
 import { domainPredicate } from './record/domain.js';
 import { FileInspector, storageUrlOf, type FileInspectorOptions } from './record/files.js';
-import { IriMinter } from './record/iri.js';
+import { IriMinter, isAbsoluteIri } from './record/iri.js';
 
 /**
  * What `prov.describe` accepts as a fact value: a scalar, a date, a URL or data reference (a link
@@ -39,10 +39,9 @@ export interface DescribeOptions {
   vocab?: string;
 }
 
-const IRI = /^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>"{}|\\^`]*$/;
 
 function checkIri(what: string, v: unknown): void {
-  if (typeof v !== 'string' || !IRI.test(v)) throw new TypeError(`provml describe: ${what} must be an absolute IRI, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'string' || !isAbsoluteIri(v)) throw new TypeError(`provml describe: ${what} must be an absolute IRI, got ${JSON.stringify(v)}`);
 }
 
 function asRef(target: DataRefSummary | string | URL): DataRefSummary {
@@ -69,7 +68,7 @@ export function describeEvent(target: DataRefSummary | string | URL, facts: Read
   const out: Fact[] = [];
   for (const [name, value] of Object.entries(facts)) {
     if (value === undefined) continue;
-    if (name === '' || !IRI.test(domainPredicate(name, vocab))) throw new TypeError(`provml describe: fact name ${JSON.stringify(name)} is not a valid IRI or name`);
+    if (name === '' || !isAbsoluteIri(domainPredicate(name, vocab))) throw new TypeError(`provml describe: fact name ${JSON.stringify(name)} is not a valid IRI or name`);
     if (value === null || (typeof value === 'number' && Number.isNaN(value)) || typeof value === 'function' || typeof value === 'symbol') {
       throw new TypeError(`provml describe: fact ${JSON.stringify(name)} has no recordable value (${String(value)})`);
     }

@@ -8,15 +8,13 @@
 
 import type { DescribeEvent, ValueSummary } from '../capture/index.js';
 import { storageUrlOf, type FileFacts } from './files.js';
-import type { IriMinter } from './iri.js';
+import { isAbsoluteIri, type IriMinter } from './iri.js';
 import { dateLiteral, iri, valueLiteral, type NQuadsOut, type NTerm } from './terms.js';
 
-/** An absolute IRI (a fact name used verbatim as the predicate). */
-const ABSOLUTE = /^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>"{}|\\^`]*$/;
 
 /** The predicate of a fact name: itself when it is an absolute IRI, else `vocab` + encoded name. */
 export function domainPredicate(name: string, vocab: string): string {
-  return ABSOLUTE.test(name) && !name.startsWith('_:') ? name : `${vocab}${encodeURIComponent(name)}`;
+  return isAbsoluteIri(name) && !name.startsWith('_:') ? name : `${vocab}${encodeURIComponent(name)}`;
 }
 
 /** Write the facts of one `describe` event. */

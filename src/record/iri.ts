@@ -102,8 +102,13 @@ function seg(name: string): string {
   return out;
 }
 
+/** An absolute IRI with no character N-Quads forbids inside `<…>`. @internal */
+export function isAbsoluteIri(value: string): boolean {
+  return /^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>"{}|\\^`]*$/.test(value);
+}
+
 function assertBase(base: string): void {
-  if (!/^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>"{}|\\^`]*$/.test(base)) {
+  if (!isAbsoluteIri(base)) {
     throw new TypeError(`provml: invalid IRI base ${JSON.stringify(base)}: expected an absolute IRI such as "urn:provml:" or "https://example.org/prov/"`);
   }
 }
