@@ -68,7 +68,7 @@ function spawn(init: WorkerInit, transfer: MessagePort[]): Worker {
 
 /**
  * Captured events → the provenance worker. `emit` is the hot path: it encodes the event into the
- * current chunk (typed columns) and, when the chunk is full or old, transfers it to the worker —
+ * current chunk (one Float64Array of records) and, when the chunk is full or old, transfers it to the worker —
  * no I/O, no RDF, no awaiting. The worker is `unref()`ed except while a flush, shutdown or query
  * is pending, so an idle tracker never keeps the process alive; at exit, `settleSync()` blocks
  * until the worker has settled everything (bounded by `shutdownTimeoutMs`).

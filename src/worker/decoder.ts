@@ -1,18 +1,5 @@
 import type { CaptureEvent, EndEvent, Fact, StartEvent } from '../capture/events.js';
-import {
-  columns,
-  F_ID_PREV,
-  F_INDEX,
-  F_PARENT,
-  F_PARENT_PREV,
-  F_ROOT_ID,
-  F_ROOT_PREV,
-  KINDS,
-  OP_END,
-  OP_START,
-  ROLES,
-  type EventChunk,
-} from './protocol.js';
+import { F_ID_PREV, F_INDEX, F_PARENT, F_PARENT_PREV, F_ROOT_ID, F_ROOT_PREV, KINDS, OP_END, OP_START, ROLES, type EventChunk } from './protocol.js';
 
 /**
  * The worker's side of the hand-off: turns an {@link EventChunk} back into the capture events
@@ -30,45 +17,49 @@ export class EventDecoder {
   /** Decode `chunk`, calling `emit` once per event, in capture order. */
   decode(chunk: EventChunk, emit: (e: CaptureEvent) => void): void {
     for (const s of chunk.dict) this.#dict.push(s);
-    const c = columns(chunk.buffer, chunk.cap, chunk.factCap);
+    const w = new Float64Array(chunk.buffer, 0, chunk.words);
     const strings = chunk.strings;
+    let at = 0;
     let si = 0;
     let ri = 0;
-    let fi = 0;
     let lastId: string | undefined;
     let lastRoot: string | undefined;
     let lastParent: string | undefined;
     for (let i = 0; i < chunk.n; i++) {
-      const op = c.op[i];
+      const h = w[at]!;
+      const bits = h % 65536;
+      const op = bits & 3;
+      const kind = KINDS[(bits >> 2) & 7]!;
+      const f = (bits >> 5) & 63;
+      const n = bits >> 11;
       if (op === OP_START) {
-        const f = c.flags[i]!;
         const id = strings[si++]!;
         const root = f & F_ROOT_ID ? id : f & F_ROOT_PREV ? lastRoot! : strings[si++]!;
-        const e: StartEvent = { t: 'start', id, spec: this.#dict[c.spec[i]!]!, kind: KINDS[c.kind[i]!]!, root, at: c.at[i]! };
+        const e: StartEvent = { t: 'start', id, spec: this.#dict[(h - bits) / 65536]!, kind, root, at: w[at + 1]! };
+        at += 2;
         if (f & F_PARENT) e.parent = f & F_PARENT_PREV ? lastParent : strings[si++];
-        if (f & F_INDEX) e.index = c.index[i]!;
-        const n = c.nFacts[i]!;
+        if (f & F_INDEX) e.index = w[at++]!;
         if (n > 0) {
-          e.facts = this.#facts(c, fi, n);
-          fi += n;
+          e.facts = this.#facts(w, at, n);
+          at += 2 * n;
         }
         lastId = id;
         lastRoot = root;
         lastParent = e.parent;
         emit(e);
       } else if (op === OP_END) {
-        const f = c.flags[i]!;
         const id = f & F_ID_PREV ? lastId! : strings[si++]!;
         const root = f & F_ROOT_PREV ? lastRoot! : strings[si++]!;
-        const e: EndEvent = { t: 'end', id, kind: KINDS[c.kind[i]!]!, root, at: c.at[i]! };
-        const n = c.nFacts[i]!;
+        const e: EndEvent = { t: 'end', id, kind, root, at: w[at + 1]! };
+        at += 2;
         if (n > 0) {
-          e.facts = this.#facts(c, fi, n);
-          fi += n;
+          e.facts = this.#facts(w, at, n);
+          at += 2 * n;
         }
         lastRoot = root;
         emit(e);
       } else {
+        at++;
         const e = chunk.raw[ri++]!;
         if (e.t === 'start') {
           lastId = e.id;
@@ -80,9 +71,12 @@ export class EventDecoder {
     }
   }
 
-  #facts(c: ReturnType<typeof columns>, from: number, n: number): Fact[] {
+  #facts(w: Float64Array, at: number, n: number): Fact[] {
     const facts: Fact[] = [];
-    for (let k = from; k < from + n; k++) facts.push({ role: ROLES[c.factRole[k]!]!, name: this.#dict[c.factName[k]!]!, value: c.factValue[k]! });
+    for (let k = 0; k < n; k++, at += 2) {
+      const code = w[at]!;
+      facts.push({ role: ROLES[code & 15]!, name: this.#dict[(code - (code & 15)) / 16]!, value: w[at + 1]! });
+    }
     return facts;
   }
 }

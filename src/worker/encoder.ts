@@ -1,19 +1,19 @@
 import type { CaptureEvent, EndEvent, Fact, StartEvent } from '../capture/events.js';
 import {
-  chunkBytes,
-  columns,
+  chunkWords,
   F_ID_PREV,
   F_INDEX,
   F_PARENT,
   F_PARENT_PREV,
   F_ROOT_ID,
   F_ROOT_PREV,
+  head,
   KINDS,
+  MAX_RECORD_WORDS,
   OP_END,
   OP_RAW,
   OP_START,
   ROLES,
-  type Columns,
   type EventChunk,
 } from './protocol.js';
 
@@ -21,12 +21,21 @@ const KIND_CODE: Record<string, number> = Object.fromEntries(KINDS.map((k, i) =>
 const ROLE_CODE: Record<string, number> = Object.fromEntries(ROLES.map((r, i) => [r, i]));
 /** Events with more numeric facts than this are sent whole. */
 const MAX_FACTS = 16;
+/** Fact names remembered by identity (a scan of a few pointers beats a hash lookup on a cold cache). */
+const NAME_CACHE = 8;
+/** The first chunk's size; each next one is sized from the one before, up to `cap`. */
+const MIN_CHUNK = 64;
 
 /**
- * The user's side of the hand-off: encodes capture events into typed columns as they are
- * emitted, so a chunk crosses to the worker as one transferred buffer plus the few strings that
- * cannot be derived. Ids are the only per-event strings; roots and parents travel only when they
- * change, spec keys and fact names once per process (a dictionary the worker mirrors).
+ * The user's side of the hand-off: encodes capture events, as they are emitted, into records of
+ * one Float64Array (layout in protocol.ts), so a chunk crosses to the worker as one transferred
+ * buffer plus the few strings that cannot be derived. Ids are the only per-event strings; roots
+ * and parents travel only when they change, spec keys and fact names once per process (a
+ * dictionary the worker mirrors).
+ *
+ * Buffers are sized from the previous chunk (a tracker that hands off every 50 ms a few dozen
+ * events does not allocate room for `cap` each time); a chunk that fills up is handed off and the
+ * next one is twice its size, up to `cap` events.
  *
  * Events that are rare or irregular — specs, errors, non-numeric facts — are sent whole.
  *
@@ -38,15 +47,19 @@ const MAX_FACTS = 16;
  */
 export class EventEncoder {
   readonly cap: number;
-  readonly factCap: number;
   #buffer!: ArrayBuffer;
-  #c!: Columns;
+  #w!: Float64Array;
+  /** Events this chunk has room for, and the last word a record may start at. */
+  #room = 0;
+  #limit = 0;
   #n = 0;
-  #nf = 0;
+  #at = 0;
   #strings: string[] = [];
   #raw: CaptureEvent[] = [];
   #dict: string[] = [];
   readonly #codes = new Map<string, number>();
+  readonly #names: string[] = [];
+  readonly #nameCodes: number[] = [];
   #lastSpec: string | undefined;
   #lastSpecCode = -1;
   #lastId: string | undefined;
@@ -56,9 +69,8 @@ export class EventEncoder {
   firstAt = Infinity;
 
   constructor(cap: number) {
-    this.cap = cap;
-    this.factCap = cap * 4;
-    this.#fresh();
+    this.cap = Math.max(1, Math.floor(cap));
+    this.#fresh(Math.min(this.cap, MIN_CHUNK));
   }
 
   /** Events in the current chunk. */
@@ -66,11 +78,14 @@ export class EventEncoder {
     return this.#n;
   }
 
-  #fresh(): void {
-    this.#buffer = new ArrayBuffer(chunkBytes(this.cap, this.factCap));
-    this.#c = columns(this.#buffer, this.cap, this.factCap);
+  #fresh(room: number): void {
+    const words = chunkWords(room);
+    this.#buffer = new ArrayBuffer(words * 8);
+    this.#w = new Float64Array(this.#buffer);
+    this.#room = room;
+    this.#limit = words - MAX_RECORD_WORDS;
     this.#n = 0;
-    this.#nf = 0;
+    this.#at = 0;
     this.#strings = [];
     this.#raw = [];
     this.#dict = [];
@@ -88,23 +103,29 @@ export class EventEncoder {
     return code;
   }
 
-  /** Add one event; true when the chunk is now full and must be taken. */
-  add(e: CaptureEvent): boolean {
-    const i = this.#n;
-    if (e.t !== 'spec' && this.firstAt === Infinity) this.firstAt = e.at;
-    if (e.t === 'start' && numericFacts(e.facts)) this.#start(e, i);
-    else if (e.t === 'end' && e.error === undefined && numericFacts(e.facts)) this.#end(e, i);
-    else this.#whole(e, i);
-    this.#n = i + 1;
-    return this.#n === this.cap || this.#nf > this.factCap - MAX_FACTS;
+  #nameCode(s: string): number {
+    const names = this.#names;
+    for (let j = 0; j < names.length; j++) if (names[j] === s) return this.#nameCodes[j]!;
+    const code = this.#code(s);
+    if (names.length < NAME_CACHE) {
+      names.push(s);
+      this.#nameCodes.push(code);
+    }
+    return code;
   }
 
-  #start(e: StartEvent, i: number): void {
-    const c = this.#c;
+  /** Add one event; true when the chunk is now full and must be taken. */
+  add(e: CaptureEvent): boolean {
+    if (e.t !== 'spec' && this.firstAt === Infinity) this.firstAt = e.at;
+    if (e.t === 'start' && numericFacts(e.facts)) this.#start(e);
+    else if (e.t === 'end' && e.error === undefined && numericFacts(e.facts)) this.#end(e);
+    else this.#whole(e);
+    return ++this.#n === this.#room || this.#at > this.#limit;
+  }
+
+  #start(e: StartEvent): void {
+    const w = this.#w;
     let f = 0;
-    c.op[i] = OP_START;
-    c.kind[i] = KIND_CODE[e.kind]!;
-    c.at[i] = e.at;
     this.#strings.push(e.id);
     if (e.root === e.id) f |= F_ROOT_ID;
     else if (e.root === this.#lastRoot) f |= F_ROOT_PREV;
@@ -114,55 +135,54 @@ export class EventEncoder {
       if (e.parent === this.#lastParent) f |= F_PARENT_PREV;
       else this.#strings.push(e.parent);
     }
-    if (e.index !== undefined) {
-      f |= F_INDEX;
-      c.index[i] = e.index;
-    }
-    c.flags[i] = f;
     if (e.spec !== this.#lastSpec) {
       this.#lastSpec = e.spec;
       this.#lastSpecCode = this.#code(e.spec);
     }
-    c.spec[i] = this.#lastSpecCode;
+    const facts = e.facts;
+    let at = this.#at;
+    const h = at;
+    w[at + 1] = e.at;
+    at += 2;
+    if (e.index !== undefined) {
+      f |= F_INDEX;
+      w[at++] = e.index;
+    }
+    w[h] = head(OP_START, KIND_CODE[e.kind]!, f, facts === undefined ? 0 : facts.length, this.#lastSpecCode);
+    this.#at = facts === undefined ? at : this.#facts(facts, at);
     this.#lastId = e.id;
     this.#lastRoot = e.root;
     this.#lastParent = e.parent;
-    this.#facts(e.facts, i);
   }
 
-  #end(e: EndEvent, i: number): void {
-    const c = this.#c;
+  #end(e: EndEvent): void {
+    const w = this.#w;
     let f = 0;
-    c.op[i] = OP_END;
-    c.kind[i] = KIND_CODE[e.kind]!;
-    c.at[i] = e.at;
     if (e.id === this.#lastId) f |= F_ID_PREV;
     else this.#strings.push(e.id);
     if (e.root === this.#lastRoot) f |= F_ROOT_PREV;
     else this.#strings.push(e.root);
-    c.flags[i] = f;
+    const facts = e.facts;
+    const at = this.#at;
+    w[at] = head(OP_END, KIND_CODE[e.kind]!, f, facts === undefined ? 0 : facts.length, 0);
+    w[at + 1] = e.at;
+    this.#at = facts === undefined ? at + 2 : this.#facts(facts, at + 2);
     this.#lastRoot = e.root;
-    this.#facts(e.facts, i);
   }
 
-  #facts(facts: Fact[] | undefined, i: number): void {
-    const c = this.#c;
-    if (facts === undefined) {
-      c.nFacts[i] = 0;
-      return;
-    }
-    c.nFacts[i] = facts.length;
+  #facts(facts: Fact[], at: number): number {
+    const w = this.#w;
     for (let k = 0; k < facts.length; k++) {
       const fact = facts[k]!;
-      const j = this.#nf++;
-      c.factRole[j] = ROLE_CODE[fact.role]!;
-      c.factName[j] = this.#code(fact.name);
-      c.factValue[j] = fact.value as number;
+      w[at] = ROLE_CODE[fact.role]! + this.#nameCode(fact.name) * 16;
+      w[at + 1] = fact.value as number;
+      at += 2;
     }
+    return at;
   }
 
-  #whole(e: CaptureEvent, i: number): void {
-    this.#c.op[i] = OP_RAW;
+  #whole(e: CaptureEvent): void {
+    this.#w[this.#at++] = head(OP_RAW, 0, 0, 0, 0);
     this.#raw.push(e);
     if (e.t === 'start') {
       this.#lastId = e.id;
@@ -173,20 +193,12 @@ export class EventEncoder {
 
   /** The current chunk (undefined when empty), ready to post with `[chunk.buffer]` transferred. */
   take(urgent: boolean): EventChunk | undefined {
-    if (this.#n === 0) return undefined;
-    const chunk: EventChunk = {
-      type: 'events',
-      n: this.#n,
-      nFacts: this.#nf,
-      buffer: this.#buffer,
-      cap: this.cap,
-      factCap: this.factCap,
-      strings: this.#strings,
-      dict: this.#dict,
-      raw: this.#raw,
-      urgent,
-    };
-    this.#fresh();
+    const n = this.#n;
+    if (n === 0) return undefined;
+    const chunk: EventChunk = { type: 'events', n, words: this.#at, buffer: this.#buffer, strings: this.#strings, dict: this.#dict, raw: this.#raw, urgent };
+    // Size the next buffer from this chunk: twice it when it filled up, else a little over it.
+    const full = n === this.#room || this.#at > this.#limit;
+    this.#fresh(Math.min(this.cap, Math.max(MIN_CHUNK, full ? 2 * this.#room : n + (n >> 1))));
     return chunk;
   }
 }

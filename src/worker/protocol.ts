@@ -1,9 +1,9 @@
 /**
  * The crossing between the user's thread and the provenance worker: typed messages, the layout
- * of the shared control memory, and the codes of the compact (columnar) event encoding.
+ * of the shared control memory, and the codes of the compact (row) event encoding.
  *
  * Everything after capture runs in the worker; the user's thread only encodes events into
- * columns ({@link EventChunk}) and posts them with their buffer transferred, not cloned.
+ * records of one Float64Array ({@link EventChunk}) and posts them with their buffer transferred, not cloned.
  *
  * @module
  */
@@ -13,7 +13,7 @@ import type { TransportErrorContext } from '../transport/options.js';
 
 // ---- event encoding ----------------------------------------------------------------------------
 
-/** Kind codes (one byte per event). @internal */
+/** Kind codes (3 bits of a record head). @internal */
 export const KINDS: readonly ActivityKind[] = ['workflow', 'transformation', 'featureExtraction', 'stage', 'epoch', 'batch'];
 /** Role codes of numeric facts. @internal */
 export const ROLES: readonly ValueRole[] = [
@@ -28,112 +28,63 @@ export const ROLES: readonly ValueRole[] = [
   'attribute',
 ];
 
-/** Op codes: a columnar start, a columnar end, or an event sent whole (`raw`). @internal */
+/** Op codes: an encoded start, an encoded end, or an event sent whole (`raw`). @internal */
 export const OP_START = 1;
-/** @internal */
 export const OP_END = 2;
-/** @internal */
 export const OP_RAW = 3;
 
-/** Flag bits of a columnar event. @internal */
 export const F_ID_PREV = 1; // end: id is the previous start's id (not in `strings`)
-/** @internal */
 export const F_ROOT_PREV = 2; // root is the previous event's root
-/** @internal */
 export const F_PARENT = 4; // start: has a parent
-/** @internal */
 export const F_PARENT_PREV = 8; // start: parent is the previous start's parent
-/** @internal */
-export const F_INDEX = 16; // start: has an index
-/** @internal */
+export const F_INDEX = 16; // start: has an index (the word after `at`)
 export const F_ROOT_ID = 32; // start: root is its own id (a workflow run)
 
-/**
- * One hand-off of events: typed columns in a single transferred buffer, plus the strings that
- * cannot be derived (new ids; roots and parents only when they change), new dictionary entries
- * (spec keys, fact names) and the rare events sent whole (specs, errors, non-numeric facts).
+/*
+ * Row layout. A chunk is ONE Float64Array; each event is a record of consecutive words, so
+ * encoding an event writes one array, one or two cache lines, where ten typed columns meant ten
+ * objects and ten places in memory — on a training's thread, whose caches its own kernels have
+ * just flushed, every place touched is a likely cache miss.
  *
- * @example
- * ```ts
- * worker.postMessage(chunk, [chunk.buffer]);
- * ```
+ *   word 0   head = op | kind << 2 | flags << 5 | nFacts << 11 (16 bits), + spec code × 2^16 (start)
+ *   word 1   at                       (start and end)
+ *   word 2   index                    (start with F_INDEX)
+ *   then     per numeric fact: role + name code × 2^4, then its value
+ *
+ * An `OP_RAW` record is its head word alone: the event travels whole in `raw`.
+ */
+
+/** Head word of a record. @internal */
+export function head(op: number, kind: number, flags: number, nFacts: number, spec: number): number {
+  return (op | (kind << 2) | (flags << 5) | (nFacts << 11)) + spec * 65536;
+}
+
+/** Longest record: head, at, index and 16 facts of two words. @internal */
+export const MAX_RECORD_WORDS = 3 + 2 * 16;
+
+/** Words of a chunk buffer for `cap` events (room for about three facts each, on average). @internal */
+export function chunkWords(cap: number): number {
+  return cap * 8 + MAX_RECORD_WORDS;
+}
+
+/**
+ * A chunk of capture events in the row layout above, posted with its buffer transferred.
+ * @internal
  */
 export interface EventChunk {
   type: 'events';
   /** Events in the chunk. */
   n: number;
-  /** Numeric facts in the chunk. */
-  nFacts: number;
+  /** Words of `buffer` (a Float64Array's) in use. */
+  words: number;
   buffer: ArrayBuffer;
-  /** Event capacity the column views were laid out for. */
-  cap: number;
-  /** Fact capacity the column views were laid out for. */
-  factCap: number;
   strings: string[];
   /** Dictionary entries added since the previous chunk, in code order. */
   dict: string[];
-  /** Events sent whole, in order of their `OP_RAW` slots. */
+  /** Events sent whole, in order of their `OP_RAW` records. */
   raw: CaptureEvent[];
   /** Under durability `'sync'`: record and journal this chunk at once. */
   urgent: boolean;
-}
-
-/**
- * Typed views over an {@link EventChunk}'s buffer. Float64 columns first (8-byte aligned).
- *
- * @example
- * ```ts
- * const cols = columns(new ArrayBuffer(chunkBytes(512, 1024)), 512, 1024);
- * ```
- */
-export interface Columns {
-  at: Float64Array;
-  index: Float64Array;
-  factValue: Float64Array;
-  spec: Int32Array;
-  factName: Int32Array;
-  op: Uint8Array;
-  kind: Uint8Array;
-  flags: Uint8Array;
-  nFacts: Uint8Array;
-  factRole: Uint8Array;
-}
-
-/** Bytes of a chunk buffer for `cap` events and `factCap` facts. @internal */
-export function chunkBytes(cap: number, factCap: number): number {
-  return cap * 8 * 2 + factCap * 8 + cap * 4 + factCap * 4 + cap * 4 + factCap;
-}
-
-/** Lay the columns over a chunk buffer. @internal */
-export function columns(buffer: ArrayBuffer, cap: number, factCap: number): Columns {
-  let o = 0;
-  const f64 = (n: number) => {
-    const v = new Float64Array(buffer, o, n);
-    o += n * 8;
-    return v;
-  };
-  const i32 = (n: number) => {
-    const v = new Int32Array(buffer, o, n);
-    o += n * 4;
-    return v;
-  };
-  const u8 = (n: number) => {
-    const v = new Uint8Array(buffer, o, n);
-    o += n;
-    return v;
-  };
-  return {
-    at: f64(cap),
-    index: f64(cap),
-    factValue: f64(factCap),
-    spec: i32(cap),
-    factName: i32(factCap),
-    op: u8(cap),
-    kind: u8(cap),
-    flags: u8(cap),
-    nFacts: u8(cap),
-    factRole: u8(factCap),
-  };
 }
 
 // ---- shared control memory ----------------------------------------------------------------

@@ -103,10 +103,35 @@ describe('the hand-off codec (user thread → worker)', () => {
     }
     const { out, chunks } = roundTrip(events, 512, Infinity);
     expect(out).toEqual(events);
-    expect(chunks).toHaveLength(1);
-    const [c] = chunks;
-    expect(c!.strings).toEqual(['b0', 'run-1', 'epoch-1', ...events.filter((e) => e.t === 'start').slice(1).map((e) => (e as { id: string }).id)]);
-    expect(c!.dict).toEqual(['T#batch', 'loss']);
-    expect(c!.raw).toEqual([]);
+    // Buffers grow from 64 events, doubling each time one fills up: 64 + 128 + 256, then the rest.
+    expect(chunks.map((c) => c.n)).toEqual([64, 128, 256, 64]);
+    let first = 0;
+    for (const [k, c] of chunks.entries()) {
+      const starts = events.slice(first, first + c.n).filter((e) => e.t === 'start') as Array<{ id: string }>;
+      first += c.n;
+      // per chunk: the first start's id, root and parent, then only one id per batch call
+      expect(c.strings).toEqual([starts[0]!.id, 'run-1', 'epoch-1', ...starts.slice(1).map((e) => e.id)]);
+      expect(c.dict).toEqual(k === 0 ? ['T#batch', 'loss'] : []); // names once per process
+      expect(c.raw).toEqual([]);
+      expect(c.words).toBe((c.n / 2) * 7); // start: head, at, index (3 words); end: head, at, one fact (4)
+    }
+  });
+
+  it('sizes each buffer from the chunk before: small hand-offs get small buffers, never more than cap events', () => {
+    const enc = new EventEncoder(4096);
+    const sizes: number[] = [];
+    const add = (n: number) => {
+      for (let i = 0; i < n; i++) {
+        if (enc.add({ t: 'end', id: `x${i}`, kind: 'batch', root: 'r', at: i })) sizes.push(enc.take(false)!.buffer.byteLength);
+      }
+      const c = enc.take(false);
+      if (c) sizes.push(c.buffer.byteLength);
+    };
+    add(10); // a time-based hand-off of 10 events
+    add(10);
+    add(5000); // a burst: 64 → 128 → … → 4096-event buffers
+    const words = (cap: number) => (cap * 8 + 35) * 8;
+    expect(sizes.slice(0, 2)).toEqual([words(64), words(64)]);
+    expect(Math.max(...sizes)).toBe(words(4096));
   });
 });
