@@ -44,17 +44,22 @@
  *                      includes up to one poll interval and the query's round trip (reported).
  *                      Main figure: worker, provml defaults (batchSize 512, flushIntervalMs 1000);
  *                      extra: worker with batchSize 50, and the in-thread design at 512.
- *   (4) Experiment 1   the paper's capture settings A–F on a synthetic training loop (epochs ×
- *                      batches, each batch ~1.5 ms of real mat-vec work plus one awaited macrotask
- *                      turn), as % overhead of wall time (training + final `flush()`) over the SAME
- *                      decorated loop run with provml off (no tracker: the decorators call the
- *                      body directly); medians of ROUNDS runs, settings, their in-thread variants,
- *                      baselines and one undecorated copy of the loop interleaved (three baselines
- *                      per round, order rotated each round). The undecorated copy is reported but
- *                      is not the baseline: measured here (Node 20), V8 compiles it ≈ 3.5 % SLOWER
- *                      than the decorated loop with provml off (the decorator's wrapper changes
- *                      what gets inlined into the epoch loop), which hid that much of provml's
- *                      cost when it was the baseline.
+ *   (4) Experiment 1   the paper's capture settings A–F on a synthetic training loop (20 epochs ×
+ *                      250 batches, each batch ~4 ms of real mat-vec work — the batch time of
+ *                      bench:tfjs's dense model — plus one awaited macrotask turn; ~20 s per run, as
+ *                      a bench:tfjs fit), as % overhead of wall time (training + final `flush()`)
+ *                      over the SAME decorated loop run with provml off (no tracker: the decorators
+ *                      call the body directly). Every setting run sits between two baseline runs and
+ *                      is compared with their mean; the figure is the median over ROUNDS such pairs
+ *                      (order of the settings rotated each round). This machine's host slows the VM
+ *                      by 30–60 % for seconds at a time, so each run is also taken "at full host
+ *                      speed": every batch's own work() counted at the run's unthrottled time, all
+ *                      else — capture, hand-off, turns, GC, the final flush — as measured, plus the
+ *                      training thread's run-queue wait (bench/lib/exp1-stats.ts). That is the goal's
+ *                      figure; the raw wall-time pairs are reported beside it. One undecorated copy
+ *                      of the loop per round is reported too, not used as the baseline: V8 compiles
+ *                      it differently (measured ≈ 3.5 % slower than the decorated loop with provml
+ *                      off on Node 20), which would hide that much of provml's cost.
  *
  * The paper (Sec. V-A, Exp. 1) defines the settings only relatively: A–C use a smaller queue than
  * D–F (D–F: queue size 50 in the paper), A and D are diskless/online, B and E diskful/online, C and
@@ -63,7 +68,8 @@
  *
  * Human-readable tables go to stderr; the last stdout line is one JSON object.
  * Run: `npm run bench:ingest` (BENCH_QUICK=1 for a short smoke run; BENCH_EXP1_ONLY=1 runs only (4); BENCH_MAIN=0 skips the
- * in-thread comparison).
+ * in-thread comparison; BENCH_EXP1_MAIN=1 adds the in-thread variants to (4), ~20 s per run each; BENCH_EXP1_ROUNDS,
+ * BENCH_EXP1_BATCH_MS change (4)'s rounds and batch time).
  */
 
 import { readdirSync, readFileSync } from 'node:fs';
@@ -73,7 +79,8 @@ import { join } from 'node:path';
 import { startVirtuoso, type VirtuosoInstance } from '../test/support/virtuoso.js';
 import { fmtRate, median, percentile, round, table, yieldTurn } from './lib/stats.js';
 import { BenchTrainer } from './lib/subjects.js';
-import { PlainTraining, ProvML, SyntheticTraining, work, type TrainingShape } from './lib/ingest-subjects.js';
+import { PlainTraining, ProvML, resetWorkTimes, SyntheticTraining, work, workTimes, type TrainingShape } from './lib/ingest-subjects.js';
+import { mainThreadRunQueueMs, pairedOverheads, runTiming, type OrderedRun, type RunTiming } from './lib/exp1-stats.js';
 import { HttpSparqlEndpoint, type HttpSparqlEndpointOptions } from '../src/store/http.js';
 import type { Bindings, QueryOptions, SparqlEndpoint } from '../src/store/endpoint.js';
 import { groupTriplesByGraph } from '../src/store/http-write.js';
@@ -90,9 +97,11 @@ const BATCH_SIZES = [50, 512, 2048];
 const LATENCY_S = QUICK ? 2 : 5;
 const LATENCY_EVENTS_PER_S = 10_000;
 const POLL_MS = 50;
-const EXP1: TrainingShape = { epochs: 20, batches: QUICK ? 50 : 120, reps: 0 }; // reps calibrated below
-const BATCH_WORK_MS = 1.5;
-const ROUNDS = QUICK ? 1 : 5;
+const EXP1: TrainingShape = { epochs: 20, batches: QUICK ? 50 : 250, reps: 0 }; // reps calibrated below
+const BATCH_WORK_MS = Number(process.env.BENCH_EXP1_BATCH_MS ?? 4); // the batch time bench:tfjs's model has (3–5 ms)
+const ROUNDS = QUICK ? 1 : Number(process.env.BENCH_EXP1_ROUNDS ?? 5);
+/** In-thread Experiment 1 variants (each ~20 s per run) only on request. */
+const EXP1_MAIN = WITH_MAIN && process.env.BENCH_EXP1_MAIN === '1';
 const OVERHEAD_GOAL_PCT = 0.5;
 
 type Thread = 'worker' | 'main';
@@ -594,20 +603,22 @@ function describe(s: Setting): string {
   return `queue ${s.queue}, ${s.diskful ? 'diskful' : 'diskless'}, ${s.online ? 'online' : 'offline'}`;
 }
 
+/** `work()` reps for `targetMs` per batch at the host's full speed (the fastest of 15 samples: the host slows down for seconds at a time). */
 function calibrate(targetMs: number): number {
   for (let k = 0; k < 3; k++) sinkValue += work(20, k); // warm-up
-  const samples: number[] = [];
-  for (let k = 0; k < 5; k++) {
+  let best = Infinity;
+  for (let k = 0; k < 15; k++) {
     const t0 = performance.now();
-    sinkValue += work(20, k);
-    samples.push((performance.now() - t0) / 20);
+    sinkValue += work(10, k);
+    best = Math.min(best, (performance.now() - t0) / 10);
   }
-  return Math.max(1, Math.round(targetMs / median(samples)));
+  return Math.max(1, Math.round(targetMs / best));
 }
 
 interface Exp1Sample {
   ms: number;
   flushMs: number;
+  timing: RunTiming;
   startupMs: number;
   events: number;
   cpu: Cpu;
@@ -620,10 +631,14 @@ let exp1Expected: number | undefined; // triples one Experiment 1 run records (f
 async function exp1Run(v: VirtuosoInstance, dir: string, x: Variant, k: number): Promise<Exp1Sample> {
   if (x === 'off' || x === 'plain') {
     if (getDefaultEmitter().enabled !== false) throw new Error('baseline: a tracker is still capturing (the default emitter is not the no-op one)');
+    resetWorkTimes(EXP1);
     const cpu = cpuClock(v.pid);
+    const rq0 = mainThreadRunQueueMs();
     const t0 = performance.now();
     sinkValue += await (x === 'off' ? new SyntheticTraining(EXP1) : new PlainTraining(EXP1)).run();
-    return { ms: performance.now() - t0, flushMs: 0, startupMs: 0, events: 0, cpu: cpu() };
+    const ms = performance.now() - t0;
+    const timing = runTiming(ms, 0, workTimes(), mainThreadRunQueueMs() - rq0);
+    return { ms, flushMs: 0, timing, startupMs: 0, events: 0, cpu: cpu() };
   }
   const { s, thread } = x;
   const tag = `setting ${variantKey(x)} run ${k}`;
@@ -642,13 +657,16 @@ async function exp1Run(v: VirtuosoInstance, dir: string, x: Variant, k: number):
   });
   if (prov.thread !== thread) throw new Error(`${tag}: tracker runs on the ${prov.thread} thread`);
   const startupMs = await ready(prov);
+  resetWorkTimes(EXP1);
   const cpu = cpuClock(v.pid);
+  const rq0 = mainThreadRunQueueMs();
   const t0 = performance.now();
   sinkValue += await new SyntheticTraining(EXP1).run();
   const t1 = performance.now();
   await prov.flush();
   const ms = performance.now() - t0;
   const flushMs = performance.now() - t1;
+  const timing = runTiming(ms, flushMs, workTimes(), mainThreadRunQueueMs() - rq0);
   const used = cpu();
   const stats = prov.stats();
   await prov.shutdown();
@@ -666,7 +684,7 @@ async function exp1Run(v: VirtuosoInstance, dir: string, x: Variant, k: number):
     if (want !== undefined && stored !== want) throw new Error(`${tag}: stored ${stored} triples, the workload records ${want}`);
     await v.clearGraphs();
   }
-  return { ms, flushMs, startupMs, events: stats.captured, cpu: used, ...(stored !== undefined ? { stored } : {}), ...(journalTriples !== undefined ? { journalTriples } : {}) };
+  return { ms, flushMs, timing, startupMs, events: stats.captured, cpu: used, ...(stored !== undefined ? { stored } : {}), ...(journalTriples !== undefined ? { journalTriples } : {}) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -798,69 +816,79 @@ try {
   await exp1Run(v, workDir, 'off', -1); // warm-up
   await exp1Run(v, workDir, 'plain', -1);
   await exp1Run(v, workDir, { s: SETTINGS[0]!, thread: 'worker' }, -1);
-  if (WITH_MAIN) await exp1Run(v, workDir, { s: SETTINGS[0]!, thread: 'main' }, -1);
+  if (EXP1_MAIN) await exp1Run(v, workDir, { s: SETTINGS[0]!, thread: 'main' }, -1);
   await v.clearGraphs();
-  const order: Variant[] = [
-    'off',
+  // Every setting run sits between two baseline runs (its pair: their mean), so drift over minutes
+  // cancels; the settings' order rotates each round. One undecorated run per round, for reference.
+  const tracked: Variant[] = [
     ...SETTINGS.map((s) => ({ s, thread: 'worker' as const })),
-    'plain',
-    ...(WITH_MAIN ? ['off' as const, ...SETTINGS.slice(0, 3).map((s) => ({ s, thread: 'main' as const })), 'off' as const, ...SETTINGS.slice(3).map((s) => ({ s, thread: 'main' as const }))] : ['off' as const]),
+    ...(EXP1_MAIN ? SETTINGS.map((s) => ({ s, thread: 'main' as const })) : []),
   ];
-  const rotate = Math.max(1, Math.floor(order.length / 3));
   const samples = new Map<string, Exp1Sample[]>();
+  const sequence: OrderedRun[] = [];
+  const runOne = async (x: Variant, k: number) => {
+    const sample = await exp1Run(v, workDir, x, k);
+    const key = variantKey(x);
+    samples.set(key, [...(samples.get(key) ?? []), sample]);
+    if (x !== 'plain') sequence.push({ key, t: sample.timing });
+  };
   for (let r = 0; r < ROUNDS; r++) {
     renice();
+    const shift = r % tracked.length;
+    const order = [...tracked.slice(shift), ...tracked.slice(0, shift)];
+    await runOne('off', r * 100);
     for (let k = 0; k < order.length; k++) {
-      const x = order[(k + r * rotate) % order.length]!;
-      const sample = await exp1Run(v, workDir, x, r * 100 + k);
-      const key = variantKey(x);
-      samples.set(key, [...(samples.get(key) ?? []), sample]);
+      await runOne(order[k]!, r * 100 + 2 * k + 1);
+      await runOne('off', r * 100 + 2 * k + 2);
     }
+    await runOne('plain', r * 100 + 99);
     phase(`  round ${r + 1}/${ROUNDS} done`);
   }
+  const paired = pairedOverheads(sequence);
   const baseSamples = samples.get('base')!;
   const baseMs = median(baseSamples.map((x) => x.ms));
   const baseCpu = median(baseSamples.map((x) => x.cpu.selfS));
   const baseMain = median(baseSamples.map((x) => x.cpu.mainS));
   const baseVirt = median(baseSamples.map((x) => x.cpu.virtuosoS));
+  const baseSlow = median(baseSamples.map((x) => x.timing.slowShare));
   const plainSamples = samples.get('plain')!;
   const plainMs = median(plainSamples.map((x) => x.ms));
-  const overhead: Record<string, number> = {};
-  const overheadVsPlain: Record<string, number> = {};
+  const overhead: Record<string, number> = {}; // at full host speed (the goal's figure)
+  const overheadRaw: Record<string, number> = {};
   const overheadMain: Record<string, number> = {};
+  const flushMsBy: Record<string, number> = {};
+  const perBatchUs: Record<string, number> = {};
+  const slowShare: Record<string, number> = {};
   const virtCpu: Record<string, number> = {};
   const virtCpuMain: Record<string, number> = {};
   const mainCpuExtra: Record<string, number> = {};
   const selfCpuExtra: Record<string, number> = {};
   const startup: number[] = [];
+  const fmtRuns = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(' ');
   const rows: Array<[string, ...string[]]> = [
-    ['setting', 'definition', 'events', 'median wall', 'of which final flush', 'overhead', 'Virtuoso CPU', 'extra CPU: process (main thread)', 'runs (ms)'],
-    ['baseline', 'decorated, provml off', '0', `${baseMs.toFixed(0)} ms`, '', '', fmtS(baseVirt), `${fmtS(baseCpu)} (${fmtS(baseMain)}) total`, baseSamples.map((x) => x.ms.toFixed(0)).join(' ')],
-    [
-      'undecorated',
-      'the loop without decorators',
-      '0',
-      `${plainMs.toFixed(0)} ms`,
-      '',
-      `${((100 * (plainMs - baseMs)) / baseMs).toFixed(2)} %`,
-      fmtS(median(plainSamples.map((x) => x.cpu.virtuosoS))),
-      `${fmtS(median(plainSamples.map((x) => x.cpu.selfS)) - baseCpu)} (${fmtS(median(plainSamples.map((x) => x.cpu.mainS)) - baseMain)})`,
-      plainSamples.map((x) => x.ms.toFixed(0)).join(' '),
-    ],
+    ['setting', 'definition', 'events', 'median wall', 'final flush', 'overhead at full host speed (per pair)', 'raw overhead (per pair)', 'added per batch', 'slow batches', 'Virtuoso CPU', 'extra CPU: process (main thread)'],
+    ['baseline', 'decorated, provml off', '0', `${baseMs.toFixed(0)} ms`, '', '', '', '', `${(100 * baseSlow).toFixed(0)} %`, fmtS(baseVirt), `${fmtS(baseCpu)} (${fmtS(baseMain)}) total`],
+    ['undecorated', 'the loop without decorators', '0', `${plainMs.toFixed(0)} ms`, '', '', `${((100 * (plainMs - baseMs)) / baseMs).toFixed(2)} % (medians)`, '', '', fmtS(median(plainSamples.map((x) => x.cpu.virtuosoS))), ''],
   ];
-  for (const thread of WITH_MAIN ? (['worker', 'main'] as const) : (['worker'] as const)) {
+  const batchesPerRun = EXP1.epochs * EXP1.batches;
+  for (const thread of EXP1_MAIN ? (['worker', 'main'] as const) : (['worker'] as const)) {
     for (const s of SETTINGS) {
       const key = variantKey({ s, thread });
       const xs = samples.get(key)!;
-      const m = median(xs.map((x) => x.ms));
-      const pct = (100 * (m - baseMs)) / baseMs;
-      const vcpu = median(xs.map((x) => x.cpu.virtuosoS));
+      const full = paired.fullSpeed.get(key) ?? [];
+      const raw = paired.raw.get(key) ?? [];
+      const pct = median(full);
       (thread === 'worker' ? overhead : overheadMain)[s.id] = pct;
+      const vcpu = median(xs.map((x) => x.cpu.virtuosoS));
       (thread === 'worker' ? virtCpu : virtCpuMain)[s.id] = vcpu;
       const selfExtra = median(xs.map((x) => x.cpu.selfS)) - baseCpu;
       const mainExtra = median(xs.map((x) => x.cpu.mainS)) - baseMain;
+      const addedUs = ((pct / 100) * median(baseSamples.map((x) => x.timing.fullSpeedMs)) * 1000) / batchesPerRun;
       if (thread === 'worker') {
-        overheadVsPlain[s.id] = (100 * (m - plainMs)) / plainMs;
+        overheadRaw[s.id] = median(raw);
+        flushMsBy[s.id] = median(xs.map((x) => x.flushMs));
+        perBatchUs[s.id] = addedUs;
+        slowShare[s.id] = median(xs.map((x) => x.timing.slowShare));
         mainCpuExtra[s.id] = mainExtra;
         selfCpuExtra[s.id] = selfExtra;
         startup.push(...xs.map((x) => x.startupMs));
@@ -869,21 +897,48 @@ try {
         key,
         describe(s),
         String(xs[0]!.events),
-        `${m.toFixed(0)} ms`,
+        `${median(xs.map((x) => x.ms)).toFixed(0)} ms`,
         `${median(xs.map((x) => x.flushMs)).toFixed(0)} ms`,
-        `${pct.toFixed(2)} %`,
+        `${pct.toFixed(2)} % (${fmtRuns(full)})`,
+        `${median(raw).toFixed(2)} % (${fmtRuns(raw)})`,
+        `${addedUs.toFixed(1)} µs`,
+        `${(100 * median(xs.map((x) => x.timing.slowShare))).toFixed(0)} %`,
         fmtS(vcpu),
         `${fmtS(selfExtra)} (${fmtS(mainExtra)})`,
-        xs.map((x) => x.ms.toFixed(0)).join(' '),
       ]);
     }
   }
-  const batchMs = baseMs / (EXP1.epochs * EXP1.batches);
+  const batchMs = baseMs / batchesPerRun;
   table(
-    `(4) Paper Experiment 1 settings: ${EXP1.epochs} epochs × ${EXP1.batches} batches, ~${batchMs.toFixed(2)} ms per batch (work + 1 awaited turn); median of ${ROUNDS} runs + ${baseSamples.length} baselines (the same decorated loop, provml off) + ${plainSamples.length} undecorated, interleaved; Virtuoso at nice ${VIRTUOSO_NICE}, CPU per run (median); goal ≤ ${OVERHEAD_GOAL_PCT} % (worker)`,
+    `(4) Paper Experiment 1 settings: ${EXP1.epochs} epochs × ${EXP1.batches} batches, ~${batchMs.toFixed(2)} ms per batch (work + 1 awaited turn), ~${(baseMs / 1000).toFixed(1)} s per run incl. the final flush; each setting run paired with the baseline runs on either side of it (the same decorated loop, provml off), median of ${ROUNDS} pairs; "at full host speed" counts each batch's own work at the run's unthrottled time (bench/lib/exp1-stats.ts); slow batches: share of work() calls ≥ 1.2× the run's nominal (the host's slow phases; equal shares = no hidden slowdown); Virtuoso at nice ${VIRTUOSO_NICE}, CPU per run (median); goal ≤ ${OVERHEAD_GOAL_PCT} % (worker)`,
     rows,
   );
 
+  /** Experiment 1's JSON fields (both the full and the Experiment-1-only line). */
+  const exp1Json = () => ({
+    settings_overhead_pct: r2(overhead),
+    settings_overhead_raw_pct: r2(overheadRaw),
+    settings_overhead_pairs_pct: Object.fromEntries(SETTINGS.map((s) => [s.id, (paired.fullSpeed.get(s.id) ?? []).map((x) => round(x, 2))])),
+    settings_overhead_raw_pairs_pct: Object.fromEntries(SETTINGS.map((s) => [s.id, (paired.raw.get(s.id) ?? []).map((x) => round(x, 2))])),
+    settings_overhead_method: 'median over rounds of (setting / mean of the baseline runs on either side − 1), each run at full host speed (bench/lib/exp1-stats.ts); raw: the same with wall times',
+    exp1_final_flush_ms: r2(flushMsBy, 1),
+    exp1_added_us_per_batch: r2(perBatchUs, 1),
+    exp1_slow_batch_share: { baseline: round(baseSlow, 3), ...r2(slowShare, 3) },
+    virtuoso_cpu_s: r2(virtCpu),
+    ...(EXP1_MAIN ? { main_thread_settings_overhead_pct: r2(overheadMain), main_thread_virtuoso_cpu_s: r2(virtCpuMain) } : {}),
+    exp1_extra_cpu_s: r2(selfCpuExtra, 3),
+    exp1_extra_main_thread_cpu_s: r2(mainCpuExtra, 3),
+    exp1_baseline_virtuoso_cpu_s: round(baseVirt, 2),
+    exp1_worker_startup_ms: round(median(startup), 0),
+    exp1_baseline_ms: round(baseMs, 1),
+    exp1_baseline: 'the decorated loop with provml off (no tracker: capture disabled)',
+    exp1_undecorated_ms: round(plainMs, 1),
+    exp1_undecorated_vs_baseline_pct: round((100 * (plainMs - baseMs)) / baseMs, 2),
+    exp1_batch_ms: round(batchMs, 3),
+    exp1_shape: `${EXP1.epochs}x${EXP1.batches}`,
+    exp1_rounds: ROUNDS,
+    exp1_triples_per_run: exp1Expected,
+  });
   const loadEnd = loadavg();
   const runtimeS = (performance.now() - tBench) / 1000;
   const r2 = (o: Record<string, number>, d = 2) => Object.fromEntries(Object.entries(o).map(([k, x]) => [k, round(x, d)]));
@@ -891,7 +946,7 @@ try {
     // BENCH_EXP1_ONLY: Experiment 1 alone (for iterating on capture overhead), its own JSON line
     const met = Object.values(overhead).every((x) => x <= OVERHEAD_GOAL_PCT);
     log(`every setting ≤ ${OVERHEAD_GOAL_PCT} %: ${met ? "yes" : "NO"}; load average ${loadStart.map((x) => x.toFixed(2)).join(" ")} → ${loadEnd.map((x) => x.toFixed(2)).join(" ")}`);
-    process.stdout.write(`${JSON.stringify({ bench: "ingest", only: "experiment1", settings_overhead_pct: r2(overhead), exp1_extra_main_thread_cpu_s: r2(mainCpuExtra, 3), exp1_extra_cpu_s: r2(selfCpuExtra, 3), virtuoso_cpu_s: r2(virtCpu), exp1_baseline_ms: round(baseMs, 1), load_avg: { start: loadStart.map((x) => round(x, 2)), end: loadEnd.map((x) => round(x, 2)) }, goals: { settings_overhead_le_0_5pct: met }, runtime_s: round(runtimeS, 1) })}\n`);
+    process.stdout.write(`${JSON.stringify({ bench: 'ingest', only: 'experiment1', ...exp1Json(), load_avg: { start: loadStart.map((x) => round(x, 2)), end: loadEnd.map((x) => round(x, 2)) }, goals: { settings_overhead_le_0_5pct: met }, runtime_s: round(runtimeS, 1) })}\n`);
   } else {
   const { bestGsp, bestUpdate, bestGspMain, tput, ceil, gspRatio, lat, lat50, latMain, reference, ms } = p123;
   const goals = {
@@ -905,8 +960,8 @@ try {
     ['GSP path ≥ 80 % of Virtuoso single POST', `${(100 * gspRatio).toFixed(0)} %`, goals.gsp_ratio_ge_0_8 ? 'yes' : 'NO'],
     ['p99 ≤ 1 s at 10k events/s', ms(lat.p99), goals.latency_p99_le_1000ms ? 'yes' : 'NO'],
     [`every setting ≤ ${OVERHEAD_GOAL_PCT} % overhead`, fmtPcts(overhead), goals.settings_overhead_le_0_5pct ? 'yes' : 'NO'],
-    ...(WITH_MAIN ? [['  (in-thread design, for comparison)', fmtPcts(overheadMain), ''] as [string, ...string[]]] : []),
-    ['  (vs the undecorated loop, for comparison)', fmtPcts(overheadVsPlain), ''],
+    ['  (raw wall time, per-pair median)', fmtPcts(overheadRaw), ''],
+    ...(EXP1_MAIN ? [['  (in-thread design, for comparison)', fmtPcts(overheadMain), ''] as [string, ...string[]]] : []),
     ['Virtuoso CPU per Exp. 1 run (s)', Object.entries(virtCpu).map(([k, x]) => `${k} ${x.toFixed(2)}`).join(', '), ''],
     ['load average start → end', `${loadStart.map((x) => x.toFixed(2)).join(' ')} → ${loadEnd.map((x) => x.toFixed(2)).join(' ')}`, ''],
     ['pipeline warnings', String(warnings.length), ''],
@@ -923,8 +978,7 @@ try {
     gsp_ratio: round(gspRatio, 3),
     latency_p50_ms: round(lat.p50, 1),
     latency_p99_ms: round(lat.p99, 1),
-    settings_overhead_pct: r2(overhead),
-    virtuoso_cpu_s: r2(virtCpu),
+    ...exp1Json(),
     virtuoso_nice: VIRTUOSO_NICE,
     load_avg: { start: loadStart.map((x) => round(x, 2)), end: loadEnd.map((x) => round(x, 2)) },
     goals,
@@ -960,21 +1014,7 @@ try {
     latency_batch50_p50_ms: round(lat50.p50, 1),
     latency_batch50_p99_ms: round(lat50.p99, 1),
     ...(latMain ? { latency_main_thread_p50_ms: round(latMain.p50, 1), latency_main_thread_p99_ms: round(latMain.p99, 1) } : {}),
-    ...(WITH_MAIN ? { main_thread_settings_overhead_pct: r2(overheadMain), main_thread_virtuoso_cpu_s: r2(virtCpuMain) } : {}),
-    exp1_extra_cpu_s: r2(selfCpuExtra, 3),
-    exp1_extra_main_thread_cpu_s: r2(mainCpuExtra, 3),
-    exp1_baseline_virtuoso_cpu_s: round(baseVirt, 2),
-    exp1_worker_startup_ms: round(median(startup), 0),
     settings: Object.fromEntries(SETTINGS.map((s) => [s.id, describe(s)])),
-    exp1_baseline_ms: round(baseMs, 1),
-    exp1_baseline: 'the decorated loop with provml off (no tracker: capture disabled)',
-    exp1_undecorated_ms: round(plainMs, 1),
-    exp1_undecorated_vs_baseline_pct: round((100 * (plainMs - baseMs)) / baseMs, 2),
-    settings_overhead_vs_undecorated_pct: r2(overheadVsPlain),
-    exp1_batch_ms: round(batchMs, 3),
-    exp1_shape: `${EXP1.epochs}x${EXP1.batches}`,
-    exp1_rounds: ROUNDS,
-    exp1_triples_per_run: exp1Expected,
     pipeline_warnings: warnings.length,
     virtuoso_startup_ms: round(v.startupMs, 0),
     runtime_s: round(runtimeS, 1),

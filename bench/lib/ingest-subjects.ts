@@ -38,6 +38,33 @@ export function work(reps: number, seed: number): number {
   return Math.abs(s) / (1 + reps);
 }
 
+/*
+ * Wall time (ms) of each batch's `work()` call in the last run, by batch number. Both subjects
+ * time their work the same way (two `performance.now()` reads per batch), so the baseline and the
+ * tracked runs carry the same instrumentation. The ingest bench reads it to separate the host's
+ * speed swings (which stretch `work()` itself) from what provml adds around it.
+ */
+let WORK_MS = new Float64Array(0);
+
+/** The per-batch `work()` times of the last run (see {@link resetWorkTimes}). */
+export function workTimes(): Float64Array {
+  return WORK_MS;
+}
+
+function timedWork(reps: number, i: number): number {
+  const t0 = performance.now();
+  const v = work(reps, i);
+  WORK_MS[i] = performance.now() - t0;
+  return v;
+}
+
+/** Size the per-batch `work()` times for a run of `shape` (call before each run). */
+export function resetWorkTimes(shape: TrainingShape): void {
+  const n = shape.epochs * shape.batches;
+  if (WORK_MS.length !== n) WORK_MS = new Float64Array(n);
+  else WORK_MS.fill(0);
+}
+
 export interface TrainingShape {
   epochs: number;
   batches: number;
@@ -74,7 +101,7 @@ export class SyntheticTraining {
 
   @Batch({ measures: ['loss'] })
   step(i: number): { loss: number } {
-    return { loss: work(this.shape.reps, i) };
+    return { loss: timedWork(this.shape.reps, i) };
   }
 }
 
@@ -102,6 +129,6 @@ export class PlainTraining {
   }
 
   step(i: number): { loss: number } {
-    return { loss: work(this.shape.reps, i) };
+    return { loss: timedWork(this.shape.reps, i) };
   }
 }
