@@ -7,7 +7,7 @@ import {
   F_PARENT_PREV,
   F_ROOT_ID,
   F_ROOT_PREV,
-  head,
+  recordHead,
   KINDS,
   MAX_RECORD_WORDS,
   OP_END,
@@ -148,7 +148,7 @@ export class EventEncoder {
       f |= F_INDEX;
       w[at++] = e.index;
     }
-    w[h] = head(OP_START, KIND_CODE[e.kind]!, f, facts === undefined ? 0 : facts.length, this.#lastSpecCode);
+    w[h] = recordHead(OP_START, KIND_CODE[e.kind]!, f, facts === undefined ? 0 : facts.length, this.#lastSpecCode);
     this.#at = facts === undefined ? at : this.#facts(facts, at);
     this.#lastId = e.id;
     this.#lastRoot = e.root;
@@ -164,7 +164,7 @@ export class EventEncoder {
     else this.#strings.push(e.root);
     const facts = e.facts;
     const at = this.#at;
-    w[at] = head(OP_END, KIND_CODE[e.kind]!, f, facts === undefined ? 0 : facts.length, 0);
+    w[at] = recordHead(OP_END, KIND_CODE[e.kind]!, f, facts === undefined ? 0 : facts.length, 0);
     w[at + 1] = e.at;
     this.#at = facts === undefined ? at + 2 : this.#facts(facts, at + 2);
     this.#lastRoot = e.root;
@@ -182,7 +182,7 @@ export class EventEncoder {
   }
 
   #whole(e: CaptureEvent): void {
-    this.#w[this.#at++] = head(OP_RAW, 0, 0, 0, 0);
+    this.#w[this.#at++] = recordHead(OP_RAW, 0, 0, 0, 0);
     this.#raw.push(e);
     if (e.t === 'start') {
       this.#lastId = e.id;

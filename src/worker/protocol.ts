@@ -55,7 +55,7 @@ export const F_ROOT_ID = 32; // start: root is its own id (a workflow run)
  */
 
 /** Head word of a record. @internal */
-export function head(op: number, kind: number, flags: number, nFacts: number, spec: number): number {
+export function recordHead(op: number, kind: number, flags: number, nFacts: number, spec: number): number {
   return (op | (kind << 2) | (flags << 5) | (nFacts << 11)) + spec * 65536;
 }
 
