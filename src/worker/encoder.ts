@@ -21,8 +21,6 @@ const KIND_CODE: Record<string, number> = Object.fromEntries(KINDS.map((k, i) =>
 const ROLE_CODE: Record<string, number> = Object.fromEntries(ROLES.map((r, i) => [r, i]));
 /** Events with more numeric facts than this are sent whole. */
 const MAX_FACTS = 16;
-/** Fact names remembered by identity (a scan of a few pointers beats a hash lookup on a cold cache). */
-const NAME_CACHE = 8;
 /** The first chunk's size; each next one is sized from the one before, up to `cap`. */
 const MIN_CHUNK = 64;
 
@@ -58,8 +56,6 @@ export class EventEncoder {
   #raw: CaptureEvent[] = [];
   #dict: string[] = [];
   readonly #codes = new Map<string, number>();
-  readonly #names: string[] = [];
-  readonly #nameCodes: number[] = [];
   #lastSpec: string | undefined;
   #lastSpecCode = -1;
   #lastId: string | undefined;
@@ -103,24 +99,19 @@ export class EventEncoder {
     return code;
   }
 
-  #nameCode(s: string): number {
-    const names = this.#names;
-    for (let j = 0; j < names.length; j++) if (names[j] === s) return this.#nameCodes[j]!;
-    const code = this.#code(s);
-    if (names.length < NAME_CACHE) {
-      names.push(s);
-      this.#nameCodes.push(code);
-    }
-    return code;
-  }
-
   /** Add one event; true when the chunk is now full and must be taken. */
   add(e: CaptureEvent): boolean {
     if (e.t !== 'spec' && this.firstAt === Infinity) this.firstAt = e.at;
     if (e.t === 'start' && numericFacts(e.facts)) this.#start(e);
     else if (e.t === 'end' && e.error === undefined && numericFacts(e.facts)) this.#end(e);
     else this.#whole(e);
-    return ++this.#n === this.#room || this.#at > this.#limit;
+    this.#n++;
+    return this.#full();
+  }
+
+  /** No room for another event, or for another record of the longest kind. */
+  #full(): boolean {
+    return this.#n === this.#room || this.#at > this.#limit;
   }
 
   #start(e: StartEvent): void {
@@ -174,7 +165,7 @@ export class EventEncoder {
     const w = this.#w;
     for (let k = 0; k < facts.length; k++) {
       const fact = facts[k]!;
-      w[at] = ROLE_CODE[fact.role]! + this.#nameCode(fact.name) * 16;
+      w[at] = ROLE_CODE[fact.role]! + this.#code(fact.name) * 16;
       w[at + 1] = fact.value as number;
       at += 2;
     }
@@ -197,8 +188,7 @@ export class EventEncoder {
     if (n === 0) return undefined;
     const chunk: EventChunk = { type: 'events', n, words: this.#at, buffer: this.#buffer, strings: this.#strings, dict: this.#dict, raw: this.#raw, urgent };
     // Size the next buffer from this chunk: twice it when it filled up, else a little over it.
-    const full = n === this.#room || this.#at > this.#limit;
-    this.#fresh(Math.min(this.cap, Math.max(MIN_CHUNK, full ? 2 * this.#room : n + (n >> 1))));
+    this.#fresh(Math.min(this.cap, Math.max(MIN_CHUNK, this.#full() ? 2 * this.#room : n + (n >> 1))));
     return chunk;
   }
 }
