@@ -6,6 +6,7 @@
  */
 
 import type { CaptureEvent } from './capture/index.js';
+import type { BatchLane } from './capture/emitter.js';
 import { Recorder, type RecorderOptions } from './record/recorder.js';
 import { trackingRecorder, type TrackingOptions } from './record/tracking.js';
 import { EmbeddedStore } from './store/embedded.js';
@@ -26,6 +27,8 @@ import type { ProvMLOptions } from './tracker.js';
 /** What the tracker needs from its pipeline, wherever it runs. @internal */
 export interface Pipeline {
   emit(e: CaptureEvent): void;
+  /** The batch lane, where the pipeline has one (the worker's). */
+  readonly lane?: BatchLane;
   stats(): TransportStats;
   flush(): Promise<void>;
   shutdown(): Promise<void>;

@@ -1,5 +1,6 @@
 import { endOpenWorkflows, getDefaultEmitter, setDefaultEmitter, type CaptureEvent, type EventEmitterLike } from './capture/index.js';
 import { RECORDS_PEAK_MEMORY } from './capture/engine.js';
+import { BATCH_LANE, type BatchLane } from './capture/emitter.js';
 import type { FileInspectorOptions } from './record/files.js';
 import type { EmbeddedStore } from './store/embedded.js';
 import type { SparqlEndpoint } from './store/endpoint.js';
@@ -209,6 +210,8 @@ export class ProvML implements EventEmitterLike {
   readonly tracking: 'basic' | 'full';
   /** Capture adds the peak memory to workflow and stage end events (with the environment facts). @internal */
   readonly [RECORDS_PEAK_MEMORY]: boolean;
+  /** Batches written straight into the worker's hand-off (see capture's `BatchLane`). @internal */
+  readonly [BATCH_LANE]: BatchLane | undefined;
   readonly #files: ProvMLOptions['files'];
   readonly #pipeline: Pipeline;
   readonly #previous: EventEmitterLike | undefined;
@@ -235,6 +238,7 @@ export class ProvML implements EventEmitterLike {
     this.#onError = options.onError;
     this.#ownsEndpoint = w.endpoint !== undefined && w.endpoint !== options.endpoint;
     this.emit = w.pipeline.emit;
+    this[BATCH_LANE] = w.pipeline.lane;
     this.#validate = options.validate ?? false;
     this.#offline = options.mode === 'offline';
     const p = w.pipeline;

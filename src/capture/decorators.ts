@@ -9,6 +9,7 @@
 
 import './polyfill.js';
 import { execute, workflowPlans } from './engine.js';
+import { executeBatch } from './lane.js';
 import type { ActivityKind, AttributeSpec, StageType } from './events.js';
 import type { CaptureOptions, IterationOptions, StageOptions, WorkflowOptions } from './options.js';
 import { compilePlan, compileWorkflow, configError, type Plan } from './plan.js';
@@ -73,9 +74,14 @@ function isContext(c: unknown): c is DecoratorContext {
 }
 
 function wrap(plan: Plan, fn: Function): AnyMethod {
-  const w = function (this: unknown, ...args: unknown[]): unknown {
-    return execute(plan, this, fn, args);
-  };
+  const w =
+    plan.laneOuts !== undefined
+      ? function (this: unknown, ...args: unknown[]): unknown {
+          return executeBatch(plan, this, fn, args);
+        }
+      : function (this: unknown, ...args: unknown[]): unknown {
+          return execute(plan, this, fn, args);
+        };
   Object.defineProperty(w, 'name', { value: fn.name, configurable: true });
   Object.defineProperty(w, 'length', { value: fn.length, configurable: true });
   plan.wrapper = w;

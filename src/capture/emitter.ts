@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { CaptureEvent } from './events.js';
+import type { CaptureEvent, ValueRole } from './events.js';
 
 /**
  * The sink of capture events: anything with a synchronous `emit`. `emit` must not block or throw
@@ -27,6 +27,30 @@ export interface EventEmitterLike {
   readonly enabled?: boolean;
   /** Base of the IRIs this emitter's events are recorded under (default `urn:provml:`); names executions in {@link ExecutionInfo.iri}. */
   readonly base?: string;
+  /** A lane that takes batch executions without event objects (the worker pipeline's). @internal */
+  readonly [BATCH_LANE]?: BatchLane | undefined;
+}
+
+/** Key of an emitter's {@link BatchLane}. @internal */
+export const BATCH_LANE: unique symbol = Symbol.for('provml.capture.batchLane');
+
+/**
+ * The batch fast lane. A `@Batch` execution inside an open execution whose outputs are all
+ * numbers is the one call a training makes thousands of times between its own kernels, with its
+ * caches cold; an emitter that offers this lane receives its start and end as the fields of the
+ * two events, written straight into its hand-off buffer: no event objects, no fact arrays, no
+ * summaries. What it records must equal what `emit` of the two events would record. Everything
+ * else (errors, promises, facts added with `track.record`, non-numeric outputs) takes `emit`.
+ * @internal
+ */
+export interface BatchLane {
+  /** Same as `emit` of `{ t: 'start', id, kind: 'batch', root, parent, spec, at, index }`. */
+  start(id: string, root: string, parent: string, spec: string, at: number, index: number): void;
+  /**
+   * Same as `emit` of `{ t: 'end', id, kind: 'batch', root, at, facts }` with `n` facts (≤ 16):
+   * fact `k` is `{ role: outs[k].role, name: outs[k].name, value: values[k] }`; none when `n` is 0.
+   */
+  end(id: string, root: string, at: number, outs: readonly { readonly role: ValueRole; readonly name: string }[], values: Float64Array, n: number): void;
 }
 
 /**

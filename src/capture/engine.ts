@@ -133,7 +133,8 @@ function emitWorkflowSpec(wp: WorkflowPlan, em: EventEmitterLike): void {
   safeEmit(em, e);
 }
 
-function emitPlanSpec(plan: Plan, em: EventEmitterLike, workflowSpec: string | undefined): void {
+/** The spec event of `plan`, once per emitter. @internal */
+export function emitPlanSpec(plan: Plan, em: EventEmitterLike, workflowSpec: string | undefined): void {
   if (!specOnce(plan, em)) return;
   const e: SpecEvent = { t: 'spec', spec: plan.spec, kind: plan.kind, name: plan.name, attributes: plan.attributes.slice() };
   if (workflowSpec !== undefined) e.workflow = workflowSpec;
@@ -233,7 +234,8 @@ export function startWorkflow(wp: WorkflowPlan, em: EventEmitterLike, parent: Fr
   return new Frame(id, id, 'workflow', wp.spec, wp.spec, em);
 }
 
-function readArg(args: ArrayLike<unknown>, g: InGetter): unknown {
+/** The argument (or path into it) `g` names. @internal */
+export function readArg(args: ArrayLike<unknown>, g: InGetter): unknown {
   let v: unknown = args[g.arg];
   const p = g.path;
   if (p !== undefined) {
@@ -355,7 +357,8 @@ export function fail(frame: Frame, err: unknown): void {
   endFrame(frame, now(), frame.facts, errorInfo(err));
 }
 
-function settle(frame: Frame, plan: Plan | undefined, p: PromiseLike<unknown>): Promise<unknown> {
+/** End `frame` when `p` settles (the user's rejection passes through). @internal */
+export function settle(frame: Frame, plan: Plan | undefined, p: PromiseLike<unknown>): Promise<unknown> {
   return Promise.resolve(p).then(
     (v) => {
       finish(frame, plan, v);

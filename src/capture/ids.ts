@@ -49,6 +49,28 @@ const head = Buffer.alloc(HEAD, 0x2d); // '-' at 8, 13, 18, 23 stays
   hex(28, node[6]!); // 8: 4 + 8 + 6 + 8 + 24 = 50 random bits
 }
 
+/**
+ * The 17 characters every id this thread makes shares (`-7nnn-vnnn-nnnnnn`, after the timestamp
+ * and before the counter): with it, an id travels as two numbers (see {@link LAST_ID}). @internal
+ */
+export const ID_NODE: string = head.toString('latin1', 13, 30);
+
+/**
+ * The id {@link uuidv7} returned last, and the two numbers it is made of: `ms` (its timestamp)
+ * and `counter` (its 24-bit counter). `idText(ms, counter, ID_NODE)` gives `text` back. The
+ * hand-off to the provenance worker sends such an id as two numbers instead of a string. @internal
+ */
+export const LAST_ID = { text: '', ms: 0, counter: 0 };
+
+/**
+ * The id made of `ms`, `counter` and `node` (an {@link ID_NODE} of the thread that made it).
+ * @internal
+ */
+export function idText(ms: number, counter: number, node: string): string {
+  const hi = Math.floor(ms / 0x10000);
+  return hi.toString(16).padStart(8, '0') + '-' + (ms % 0x10000).toString(16).padStart(4, '0') + node + counter.toString(16).padStart(6, '0');
+}
+
 const SEEDS = new Uint32Array(256);
 let seedPos = SEEDS.length;
 let lastMs = -1;
@@ -115,7 +137,11 @@ export function uuidv7(ms?: number): string {
     }
     writeHead();
   }
-  return prefix + HEX3[counter & 0xfff]!;
+  const id = prefix + HEX3[counter & 0xfff]!;
+  LAST_ID.text = id;
+  LAST_ID.ms = lastMs;
+  LAST_ID.counter = counter;
+  return id;
 }
 
 /**

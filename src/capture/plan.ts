@@ -109,6 +109,8 @@ export interface Plan extends SpecState {
   argsChecked: boolean;
   /** The installed wrapper function (to find the declaring class from `this`). */
   wrapper: unknown;
+  /** Output keys when executions can take an emitter's batch lane (see `laneBatch` in the engine). */
+  readonly laneOuts: readonly (string | undefined)[] | undefined;
 }
 
 const IDENT = /^[^.\s]+$/;
@@ -336,7 +338,18 @@ export function compilePlan(
     sent: new WeakSet(),
     gen: 0,
     argsChecked: false,
+    laneOuts: laneOutputKeys(kind, ins, outs, tags),
   };
+}
+
+/**
+ * For a batch plan whose executions can take an emitter's batch lane (no start facts, at most 16
+ * outputs, each the whole result or one key of it): each output's key. Otherwise undefined.
+ */
+function laneOutputKeys(kind: ActivityKind, ins: readonly InGetter[], outs: readonly OutGetter[], tags: readonly Fact[] | undefined): readonly (string | undefined)[] | undefined {
+  if (kind !== 'batch' || ins.length > 0 || tags !== undefined || outs.length > 16) return undefined;
+  if (outs.some((g) => g.path !== undefined && g.path.length !== 1)) return undefined;
+  return outs.map((g) => g.path?.[0]);
 }
 
 /** `characterizes` must name a declared input or output. @internal */

@@ -7,7 +7,9 @@
  */
 
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import type { BatchLane } from '../capture/emitter.js';
 import type { CaptureEvent } from '../capture/events.js';
+import { ID_NODE } from '../capture/ids.js';
 import { reportUnsettled, stderrLine } from '../transport/exit-hooks.js';
 import type { TransportErrorContext, TransportStats } from '../transport/options.js';
 import type { TransportLogger } from '../transport/logger.js';
@@ -114,7 +116,7 @@ export class WorkerPipeline {
     const { port1, port2 } = new MessageChannel();
     this.#settlePort = port1;
     port1.unref();
-    this.#worker = spawn({ config, ctl, stats, settlePort: port2 }, [port2]);
+    this.#worker = spawn({ config, ctl, stats, settlePort: port2, idNode: ID_NODE }, [port2]);
     this.#worker.on('message', (m: FromWorker) => this.#onMessage(m));
     this.#worker.on('error', (err) => this.#died(err));
     this.#worker.on('exit', (code) => {
@@ -140,6 +142,43 @@ export class WorkerPipeline {
       this.#dropped++;
     }
   };
+
+  /**
+   * The batch lane (see capture's `BatchLane`): a batch's start and end written straight into the
+   * chunk, counted and handed off exactly as `emit` would count and hand off the two events.
+   */
+  readonly lane: BatchLane = {
+    start: (id, root, parent, spec, at, index) => {
+      this.#captured++;
+      if (this.#state !== 'running') {
+        this.#dropped++;
+        return;
+      }
+      try {
+        this.#handoff(this.#enc.addBatchStart(id, root, parent, spec, at, index), at);
+      } catch {
+        this.#dropped++;
+      }
+    },
+    end: (id, root, at, outs, values, n) => {
+      this.#captured++;
+      if (this.#state !== 'running') {
+        this.#dropped++;
+        return;
+      }
+      try {
+        this.#handoff(this.#enc.addBatchEnd(id, root, at, outs, values, n), at);
+      } catch {
+        this.#dropped++;
+      }
+    },
+  };
+
+  /** After a batch record: post a full or old chunk, else make sure the hand-off timer runs. */
+  #handoff(full: boolean, at: number): void {
+    if (full || at - this.#enc.firstAt >= this.#o.handoffMs) this.#post();
+    else if (!this.#armed) this.#arm();
+  }
 
   /** A chunk waits: hand it off within `handoffMs` even if no more events come. One timer, re-armed. */
   #arm(): void {

@@ -1,5 +1,6 @@
 import type { CaptureEvent, EndEvent, Fact, StartEvent } from '../capture/events.js';
-import { F_ID_PREV, F_INDEX, F_PARENT, F_PARENT_PREV, F_ROOT_ID, F_ROOT_PREV, KINDS, OP_END, OP_START, ROLES, type EventChunk } from './protocol.js';
+import { idText, ID_NODE } from '../capture/ids.js';
+import { F_ID_NUM, F_ID_PREV, F_INDEX, HEAD_SPEC, F_PARENT, F_PARENT_PREV, F_ROOT_ID, F_ROOT_PREV, KINDS, OP_END, OP_START, ROLES, type EventChunk } from './protocol.js';
 
 /**
  * The worker's side of the hand-off: turns an {@link EventChunk} back into the capture events
@@ -13,6 +14,12 @@ import { F_ID_PREV, F_INDEX, F_PARENT, F_PARENT_PREV, F_ROOT_ID, F_ROOT_PREV, KI
  */
 export class EventDecoder {
   readonly #dict: string[] = [];
+  readonly #node: string;
+
+  /** `node`: the `ID_NODE` of the thread whose events this decodes (by default this one's). */
+  constructor(node: string = ID_NODE) {
+    this.#node = node;
+  }
 
   /** Decode `chunk`, calling `emit` once per event, in capture order. */
   decode(chunk: EventChunk, emit: (e: CaptureEvent) => void): void {
@@ -27,16 +34,21 @@ export class EventDecoder {
     let lastParent: string | undefined;
     for (let i = 0; i < chunk.n; i++) {
       const h = w[at]!;
-      const bits = h % 65536;
+      const bits = h % HEAD_SPEC;
       const op = bits & 3;
       const kind = KINDS[(bits >> 2) & 7]!;
-      const f = (bits >> 5) & 63;
-      const n = bits >> 11;
+      const f = (bits >> 5) & 127;
+      const n = bits >> 12;
       if (op === OP_START) {
-        const id = strings[si++]!;
-        const root = f & F_ROOT_ID ? id : f & F_ROOT_PREV ? lastRoot! : strings[si++]!;
-        const e: StartEvent = { t: 'start', id, spec: this.#dict[(h - bits) / 65536]!, kind, root, at: w[at + 1]! };
+        const t = w[at + 1]!;
         at += 2;
+        let id: string;
+        if (f & F_ID_NUM) {
+          id = idText(w[at]!, w[at + 1]!, this.#node);
+          at += 2;
+        } else id = strings[si++]!;
+        const root = f & F_ROOT_ID ? id : f & F_ROOT_PREV ? lastRoot! : strings[si++]!;
+        const e: StartEvent = { t: 'start', id, spec: this.#dict[(h - bits) / HEAD_SPEC]!, kind, root, at: t };
         if (f & F_PARENT) e.parent = f & F_PARENT_PREV ? lastParent : strings[si++];
         if (f & F_INDEX) e.index = w[at++]!;
         if (n > 0) {
@@ -48,10 +60,16 @@ export class EventDecoder {
         lastParent = e.parent;
         emit(e);
       } else if (op === OP_END) {
-        const id = f & F_ID_PREV ? lastId! : strings[si++]!;
-        const root = f & F_ROOT_PREV ? lastRoot! : strings[si++]!;
-        const e: EndEvent = { t: 'end', id, kind, root, at: w[at + 1]! };
+        const t = w[at + 1]!;
         at += 2;
+        let id: string;
+        if (f & F_ID_PREV) id = lastId!;
+        else if (f & F_ID_NUM) {
+          id = idText(w[at]!, w[at + 1]!, this.#node);
+          at += 2;
+        } else id = strings[si++]!;
+        const root = f & F_ROOT_PREV ? lastRoot! : strings[si++]!;
+        const e: EndEvent = { t: 'end', id, kind, root, at: t };
         if (n > 0) {
           e.facts = this.#facts(w, at, n);
           at += 2 * n;

@@ -1,6 +1,8 @@
-import type { CaptureEvent, EndEvent, Fact, StartEvent } from '../capture/events.js';
+import type { CaptureEvent, EndEvent, Fact, StartEvent, ValueRole } from '../capture/events.js';
+import { LAST_ID } from '../capture/ids.js';
 import {
   chunkWords,
+  F_ID_NUM,
   F_ID_PREV,
   F_INDEX,
   F_PARENT,
@@ -18,7 +20,13 @@ import {
 } from './protocol.js';
 
 const KIND_CODE: Record<string, number> = Object.fromEntries(KINDS.map((k, i) => [k, i]));
+const BATCH = KIND_CODE.batch!;
 const ROLE_CODE: Record<string, number> = Object.fromEntries(ROLES.map((r, i) => [r, i]));
+/** A fact's role and name (an output getter of a batch plan). */
+interface FactName {
+  readonly role: ValueRole;
+  readonly name: string;
+}
 /** Events with more numeric facts than this are sent whole. */
 const MAX_FACTS = 16;
 /** The first chunk's size; each next one is sized from the one before, up to `cap`. */
@@ -61,6 +69,8 @@ export class EventEncoder {
   #lastId: string | undefined;
   #lastRoot: string | undefined;
   #lastParent: string | undefined;
+  #lastOuts: readonly FactName[] | undefined;
+  #lastOutWords = new Float64Array(0);
   /** Capture time of the chunk's first timed event (for time-based hand-off); Infinity before it. */
   firstAt = Infinity;
 
@@ -115,50 +125,118 @@ export class EventEncoder {
   }
 
   #start(e: StartEvent): void {
+    const facts = e.facts;
+    const at = this.#startRecord(e.id, e.root, e.parent, e.spec, KIND_CODE[e.kind]!, e.at, e.index, facts === undefined ? 0 : facts.length);
+    this.#at = facts === undefined ? at : this.#facts(facts, at);
+  }
+
+  /** Head, time and index of a start record; returns the word its facts go at. */
+  #startRecord(id: string, root: string, parent: string | undefined, spec: string, kind: number, t: number, index: number | undefined, nFacts: number): number {
     const w = this.#w;
     let f = 0;
-    this.#strings.push(e.id);
-    if (e.root === e.id) f |= F_ROOT_ID;
-    else if (e.root === this.#lastRoot) f |= F_ROOT_PREV;
-    else this.#strings.push(e.root);
-    if (e.parent !== undefined) {
-      f |= F_PARENT;
-      if (e.parent === this.#lastParent) f |= F_PARENT_PREV;
-      else this.#strings.push(e.parent);
-    }
-    if (e.spec !== this.#lastSpec) {
-      this.#lastSpec = e.spec;
-      this.#lastSpecCode = this.#code(e.spec);
-    }
-    const facts = e.facts;
     let at = this.#at;
     const h = at;
-    w[at + 1] = e.at;
+    w[at + 1] = t;
     at += 2;
-    if (e.index !== undefined) {
-      f |= F_INDEX;
-      w[at++] = e.index;
+    if (id === LAST_ID.text) {
+      f |= F_ID_NUM;
+      w[at] = LAST_ID.ms;
+      w[at + 1] = LAST_ID.counter;
+      at += 2;
+    } else this.#strings.push(id);
+    if (root === id) f |= F_ROOT_ID;
+    else if (root === this.#lastRoot) f |= F_ROOT_PREV;
+    else this.#strings.push(root);
+    if (parent !== undefined) {
+      f |= F_PARENT;
+      if (parent === this.#lastParent) f |= F_PARENT_PREV;
+      else this.#strings.push(parent);
     }
-    w[h] = recordHead(OP_START, KIND_CODE[e.kind]!, f, facts === undefined ? 0 : facts.length, this.#lastSpecCode);
-    this.#at = facts === undefined ? at : this.#facts(facts, at);
-    this.#lastId = e.id;
-    this.#lastRoot = e.root;
-    this.#lastParent = e.parent;
+    if (spec !== this.#lastSpec) {
+      this.#lastSpec = spec;
+      this.#lastSpecCode = this.#code(spec);
+    }
+    if (index !== undefined) {
+      f |= F_INDEX;
+      w[at++] = index;
+    }
+    w[h] = recordHead(OP_START, kind, f, nFacts, this.#lastSpecCode);
+    this.#lastId = id;
+    this.#lastRoot = root;
+    this.#lastParent = parent;
+    return at;
   }
 
   #end(e: EndEvent): void {
+    const facts = e.facts;
+    const at = this.#endRecord(e.id, e.root, KIND_CODE[e.kind]!, e.at, facts === undefined ? 0 : facts.length);
+    this.#at = facts === undefined ? at : this.#facts(facts, at);
+  }
+
+  /** Head and time of an end record; returns the word its facts go at. */
+  #endRecord(id: string, root: string, kind: number, t: number, nFacts: number): number {
     const w = this.#w;
     let f = 0;
-    if (e.id === this.#lastId) f |= F_ID_PREV;
-    else this.#strings.push(e.id);
-    if (e.root === this.#lastRoot) f |= F_ROOT_PREV;
-    else this.#strings.push(e.root);
-    const facts = e.facts;
-    const at = this.#at;
-    w[at] = recordHead(OP_END, KIND_CODE[e.kind]!, f, facts === undefined ? 0 : facts.length, 0);
-    w[at + 1] = e.at;
-    this.#at = facts === undefined ? at + 2 : this.#facts(facts, at + 2);
-    this.#lastRoot = e.root;
+    let at = this.#at;
+    const h = at;
+    w[at + 1] = t;
+    at += 2;
+    if (id === this.#lastId) f |= F_ID_PREV;
+    else if (id === LAST_ID.text) {
+      f |= F_ID_NUM;
+      w[at] = LAST_ID.ms;
+      w[at + 1] = LAST_ID.counter;
+      at += 2;
+    } else this.#strings.push(id);
+    if (root === this.#lastRoot) f |= F_ROOT_PREV;
+    else this.#strings.push(root);
+    w[h] = recordHead(OP_END, kind, f, nFacts, 0);
+    this.#lastRoot = root;
+    return at;
+  }
+
+  // ---- the batch lane: records written without event objects (see capture's BatchLane) -------
+
+  /**
+   * Add a batch's start record, as `add()` would add its start event (no facts). True when the
+   * chunk is now full.
+   */
+  addBatchStart(id: string, root: string, parent: string, spec: string, t: number, index: number): boolean {
+    if (this.firstAt === Infinity) this.firstAt = t;
+    this.#at = this.#startRecord(id, root, parent, spec, BATCH, t, index, 0);
+    this.#n++;
+    return this.#full();
+  }
+
+  /**
+   * Add a batch's end record with `n` numeric facts: `values[k]` of `outs[k]` (at most 16), as
+   * `add()` would add its end event. True when the chunk is now full.
+   */
+  addBatchEnd(id: string, root: string, t: number, outs: readonly FactName[], values: Float64Array, n: number): boolean {
+    if (this.firstAt === Infinity) this.firstAt = t;
+    let at = this.#endRecord(id, root, BATCH, t, n);
+    if (n > 0) {
+      const w = this.#w;
+      const words = this.#outWords(outs);
+      for (let k = 0; k < n; k++) {
+        w[at] = words[k]!;
+        w[at + 1] = values[k]!;
+        at += 2;
+      }
+    }
+    this.#at = at;
+    this.#n++;
+    return this.#full();
+  }
+
+  /** Fact words (role + name code) of `outs`, cached for the last list seen (a loop's one batch plan). */
+  #outWords(outs: readonly FactName[]): Float64Array {
+    if (outs === this.#lastOuts) return this.#lastOutWords;
+    const words = new Float64Array(outs.length);
+    for (let k = 0; k < outs.length; k++) words[k] = ROLE_CODE[outs[k]!.role]! + this.#code(outs[k]!.name) * 16;
+    this.#lastOuts = outs;
+    this.#lastOutWords = words;
+    return words;
   }
 
   #facts(facts: Fact[], at: number): number {

@@ -44,6 +44,8 @@ export interface WorkerInit {
   ctl: SharedArrayBuffer;
   stats: SharedArrayBuffer;
   settlePort: MessagePort;
+  /** The user's thread's `ID_NODE`: ids it sends as numbers are rebuilt with it. */
+  idNode: string;
 }
 
 const init = workerData as WorkerInit;
@@ -101,7 +103,7 @@ function publish(): void {
 
 // ---- messages --------------------------------------------------------------------------------
 
-const decoder = new EventDecoder();
+const decoder = new EventDecoder(init.idNode);
 
 function onMessage(m: ToWorker): void {
   switch (m.type) {

@@ -39,6 +39,7 @@ export const F_PARENT = 4; // start: has a parent
 export const F_PARENT_PREV = 8; // start: parent is the previous start's parent
 export const F_INDEX = 16; // start: has an index (the word after `at`)
 export const F_ROOT_ID = 32; // start: root is its own id (a workflow run)
+export const F_ID_NUM = 64; // the id is two words (ms, counter) of the sender's ids, not a string
 
 /*
  * Row layout. A chunk is ONE Float64Array; each event is a record of consecutive words, so
@@ -46,21 +47,29 @@ export const F_ROOT_ID = 32; // start: root is its own id (a workflow run)
  * objects and ten places in memory — on a training's thread, whose caches its own kernels have
  * just flushed, every place touched is a likely cache miss.
  *
- *   word 0   head = op | kind << 2 | flags << 5 | nFacts << 11 (16 bits), + spec code × 2^16 (start)
+ *   word 0   head = op | kind << 2 | flags << 5 | nFacts << 12 (17 bits), + spec code × 2^17 (start)
  *   word 1   at                       (start and end)
- *   word 2   index                    (start with F_INDEX)
+ *   then     id ms, id counter        (with F_ID_NUM: an id this thread's uuidv7 made, as numbers)
+ *   then     index                    (start with F_INDEX)
  *   then     per numeric fact: role + name code × 2^4, then its value
+ *
+ * Ids are the only per-event strings; an id made by this thread's `uuidv7` (nearly all: each start
+ * event's own id is the one just made) travels as its two numbers and is rebuilt in the worker
+ * from the thread's `ID_NODE`, so a chunk of batches carries no strings at all.
  *
  * An `OP_RAW` record is its head word alone: the event travels whole in `raw`.
  */
 
 /** Head word of a record. @internal */
 export function recordHead(op: number, kind: number, flags: number, nFacts: number, spec: number): number {
-  return (op | (kind << 2) | (flags << 5) | (nFacts << 11)) + spec * 65536;
+  return (op | (kind << 2) | (flags << 5) | (nFacts << 12)) + spec * HEAD_SPEC;
 }
 
-/** Longest record: head, at, index and 16 facts of two words. @internal */
-export const MAX_RECORD_WORDS = 3 + 2 * 16;
+/** The spec code's unit in a head word (the bits below it hold op, kind, flags and nFacts). @internal */
+export const HEAD_SPEC = 131072;
+
+/** Longest record: head, at, two id words, index and 16 facts of two words. @internal */
+export const MAX_RECORD_WORDS = 5 + 2 * 16;
 
 /** Words of a chunk buffer for `cap` events (room for about three facts each, on average). @internal */
 export function chunkWords(cap: number): number {

@@ -2,7 +2,7 @@
  * The capture test suite, registered once per decorator flavour (see legacy.test.ts and
  * tc39/tc39.test.ts). The decorated classes come from fixtures.ts, compiled by the calling project.
  */
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, test } from 'vitest';
 import {
   Batch,
   CaptureConfigError,
@@ -18,23 +18,34 @@ import {
   type StartEvent,
 } from '../../../src/capture/index.js';
 import type * as Fixtures from './fixtures.js';
-import { Collector } from './helpers.js';
+import { Collector, LaneCollector } from './helpers.js';
 
 const UUIDV7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-export function registerCaptureSuite(flavour: 'legacy' | 'tc39', fx: typeof Fixtures): void {
+/**
+ * The capture suite with `flavour` decorators, into a plain collector or (`lane`) into one that
+ * offers the batch lane and passes every event through the worker's hand-off codec.
+ */
+export function registerCaptureSuite(flavour: 'legacy' | 'tc39', fx: typeof Fixtures, via: 'events' | 'lane' = 'events'): void {
   const { Trainer, Etl, Loose, flavourSeen } = fx;
-  let c: Collector;
-  beforeEach(() => {
-    c = new Collector();
-    setDefaultEmitter(c);
-  });
-  afterEach(() => {
-    endOpenWorkflows();
-    setDefaultEmitter(undefined);
-  });
+  describe(`capture with ${flavour} decorators${via === 'lane' ? ', through the batch lane and the hand-off codec' : ''}`, () => {
+    let c: Collector;
+    let laneCalls = 0;
+    beforeEach(() => {
+      c = via === 'lane' ? new LaneCollector() : new Collector();
+      setDefaultEmitter(c);
+    });
+    afterEach(() => {
+      if (c instanceof LaneCollector) laneCalls += c.laneCalls;
+      endOpenWorkflows();
+      setDefaultEmitter(undefined);
+    });
+    if (via === 'lane') {
+      afterAll(() => {
+        expect(laneCalls).toBeGreaterThan(0); // the suite did take the lane
+      });
+    }
 
-  describe(`capture with ${flavour} decorators`, () => {
     test('the fixtures were compiled with the expected decorator flavour', () => {
       expect(flavourSeen).toEqual([flavour]);
     });

@@ -1,4 +1,7 @@
 import type { CaptureEvent, EndEvent, EventEmitterLike, SpecEvent, StartEvent } from '../../../src/capture/index.js';
+import { BATCH_LANE, type BatchLane } from '../../../src/capture/emitter.js';
+import { EventDecoder } from '../../../src/worker/decoder.js';
+import { EventEncoder } from '../../../src/worker/encoder.js';
 
 /** A collecting emitter for tests. */
 export class Collector implements EventEmitterLike {
@@ -30,6 +33,38 @@ export class Collector implements EventEmitterLike {
   }
   fact(e: StartEvent | EndEvent, name: string): unknown {
     return e.facts?.find((f) => f.name === name)?.value;
+  }
+}
+
+/**
+ * A collector that, like the worker pipeline, offers the batch lane and sends every event through
+ * the real hand-off codec: events are encoded (batches through the lane), then decoded into
+ * `events`. The capture suite run with it must see exactly what it sees with {@link Collector}.
+ */
+export class LaneCollector extends Collector {
+  readonly #enc = new EventEncoder(64);
+  readonly #dec = new EventDecoder();
+  /** Calls that took the lane (a suite that never takes it tests nothing). */
+  laneCalls = 0;
+  override emit(e: CaptureEvent): void {
+    this.#enc.add(e);
+    this.#drain();
+  }
+  readonly [BATCH_LANE]: BatchLane = {
+    start: (id, root, parent, spec, at, index) => {
+      this.laneCalls++;
+      this.#enc.addBatchStart(id, root, parent, spec, at, index);
+      this.#drain();
+    },
+    end: (id, root, at, outs, values, n) => {
+      this.laneCalls++;
+      this.#enc.addBatchEnd(id, root, at, outs, values, n);
+      this.#drain();
+    },
+  };
+  #drain(): void {
+    const c = this.#enc.take(false);
+    if (c) this.#dec.decode(c, (e) => this.events.push(e));
   }
 }
 

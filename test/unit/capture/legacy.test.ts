@@ -4,3 +4,4 @@ import * as fixtures from './fixtures.js';
 import { registerCaptureSuite } from './capture.suite.js';
 
 registerCaptureSuite('legacy', fixtures);
+registerCaptureSuite('legacy', fixtures, 'lane');

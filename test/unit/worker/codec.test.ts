@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { ActivityKind, CaptureEvent, Fact, ValueRole } from '../../../src/capture/events.js';
 import { EventDecoder } from '../../../src/worker/decoder.js';
 import { EventEncoder } from '../../../src/worker/encoder.js';
-import type { EventChunk } from '../../../src/worker/protocol.js';
+import { MAX_RECORD_WORDS, type EventChunk } from '../../../src/worker/protocol.js';
+import { uuidv7 } from '../../../src/capture/ids.js';
 
 /** A seeded PRNG, so a failure reproduces. */
 function prng(seed: number): () => number {
@@ -130,8 +131,74 @@ describe('the hand-off codec (user thread → worker)', () => {
     add(10); // a time-based hand-off of 10 events
     add(10);
     add(5000); // a burst: 64 → 128 → … → 4096-event buffers
-    const words = (cap: number) => (cap * 8 + 35) * 8;
+    const words = (cap: number) => (cap * 8 + MAX_RECORD_WORDS) * 8;
     expect(sizes.slice(0, 2)).toEqual([words(64), words(64)]);
     expect(Math.max(...sizes)).toBe(words(4096));
+  });
+
+  it('sends the ids this thread makes as two numbers: a chunk of batches carries no id strings', () => {
+    const enc = new EventEncoder(512);
+    const dec = new EventDecoder();
+    const events: CaptureEvent[] = [];
+    const chunks: EventChunk[] = [];
+    const epoch = uuidv7(1_765_000_000_000);
+    const run = uuidv7(1_765_000_000_000);
+    let t = 1_765_000_000_000.5;
+    for (let i = 0; i < 300; i++) {
+      t += i % 7 === 0 ? 1.25 : 0.01; // several ids per millisecond, and new milliseconds
+      const id = uuidv7(t); // as capture does: the start is encoded right after its id is made
+      const start: CaptureEvent = { t: 'start', id, spec: 'T#batch', kind: 'batch', parent: epoch, root: run, at: t, index: i };
+      const end: CaptureEvent = { t: 'end', id, kind: 'batch', root: run, at: t + 0.005, facts: [{ role: 'measure', name: 'loss', value: 1 / (i + 1) }] };
+      events.push(start, end);
+      if (enc.add(start)) chunks.push(enc.take(false)!);
+      if (enc.add(end)) chunks.push(enc.take(false)!);
+    }
+    chunks.push(enc.take(false)!);
+    expect(chunks.length).toBeGreaterThan(2);
+    const out: CaptureEvent[] = [];
+    for (const c of chunks) {
+      expect(c.strings).toEqual([run, epoch]); // root and parent once per chunk; no batch id as a string
+      dec.decode(structuredClone(c, { transfer: [c.buffer] }), (e) => out.push(e));
+    }
+    expect(out).toEqual(events);
+    // A decoder told another thread's node rebuilds that thread's ids (here: a wrong one differs).
+    const other = new EventDecoder('-7000-8000-000000');
+    const c2 = (() => {
+      const e2 = new EventEncoder(8);
+      const id = uuidv7(t + 5);
+      e2.add({ t: 'start', id, spec: 'T#batch', kind: 'batch', root: run, at: t + 5 });
+      return { id, chunk: e2.take(false)! };
+    })();
+    const seen: CaptureEvent[] = [];
+    other.decode(c2.chunk, (e) => seen.push(e));
+    expect((seen[0] as { id: string }).id).not.toBe(c2.id);
+    expect((seen[0] as { id: string }).id.slice(0, 13) + (seen[0] as { id: string }).id.slice(30)).toBe(c2.id.slice(0, 13) + c2.id.slice(30));
+  });
+
+  it('the batch lane writes the same records as add() of the two events', () => {
+    const viaEvents = new EventEncoder(64);
+    const viaLane = new EventEncoder(64);
+    const outs = [
+      { role: 'measure' as const, name: 'loss' },
+      { role: 'measure' as const, name: 'acc' },
+    ];
+    const values = new Float64Array(16);
+    const run = uuidv7(5);
+    const epoch = uuidv7(6);
+    for (let i = 0; i < 40; i++) {
+      const id = uuidv7(10 + i);
+      const n = i % 3; // no facts, one, two
+      values[0] = i / 3;
+      values[1] = i % 2 === 0 ? Number.NaN : -i;
+      viaEvents.add({ t: 'start', id, spec: 'T#b', kind: 'batch', parent: epoch, root: run, at: 10 + i, index: i });
+      viaLane.addBatchStart(id, run, epoch, 'T#b', 10 + i, i);
+      const facts = outs.slice(0, n).map((o, k) => ({ ...o, value: values[k]! }));
+      viaEvents.add({ t: 'end', id, kind: 'batch', root: run, at: 10.5 + i, ...(n > 0 ? { facts } : {}) });
+      viaLane.addBatchEnd(id, run, 10.5 + i, outs, values, n);
+    }
+    const a = viaEvents.take(false)!;
+    const b = viaLane.take(false)!;
+    expect({ ...b, buffer: undefined }).toEqual({ ...a, buffer: undefined });
+    expect(new Float64Array(b.buffer, 0, b.words)).toEqual(new Float64Array(a.buffer, 0, a.words));
   });
 });

@@ -4,3 +4,4 @@ import * as fixtures from '../fixtures.js';
 import { registerCaptureSuite } from '../capture.suite.js';
 
 registerCaptureSuite('tc39', fixtures);
+registerCaptureSuite('tc39', fixtures, 'lane');
