@@ -136,17 +136,21 @@ export function wire(options: ProvMLOptions): Wired {
   const queueSize = options.queueSize ?? 2048;
   const batchSize = Math.min(options.batchSize ?? 512, queueSize);
   const urgent = journal?.durability === 'sync';
+  // The in-memory store cannot take data later, so the producer waits for it; a server's
+  // overflow waits on disk in the worker, so there is more room before the producer waits.
+  const maxInFlight = target.kind === 'embedded' ? 4 * queueSize : 12 * queueSize;
   const pipe = new WorkerPipeline(
     { recorder, tracking, target, transport: { ...transport, installExitHooks: false } as WorkerConfig['transport'] },
     {
-      batchSize,
+      // Chunks are how events cross to the worker, not the batches it sends (those stay
+      // batchSize): a small batchSize must not mean a post every few batches. Up to 512 events,
+      // and half of what may be in flight, so a chunk always fits.
+      chunkSize: Math.max(batchSize, Math.min(512, Math.floor(maxInFlight / 2))),
       // Each hand-off costs the user's thread one postMessage (≈ 30–100 µs on a training's cold
       // caches), so a slow stream waits up to a quarter of the worker's flush interval (250 ms by
       // default) before its chunk goes: < 1 µs per 4 ms batch. A full chunk goes at once.
       handoffMs: urgent ? 10 : Math.min(Math.max(10, (options.flushIntervalMs ?? 1000) / 4), 250),
-      // The in-memory store cannot take data later, so the producer waits for it; a server's
-      // overflow waits on disk in the worker, so there is more room before the producer waits.
-      maxInFlight: target.kind === 'embedded' ? 4 * queueSize : 12 * queueSize,
+      maxInFlight,
       policy: options.fullQueuePolicy ?? 'spill',
       urgent,
       shutdownTimeoutMs: options.shutdownTimeoutMs ?? 3000,

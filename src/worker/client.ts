@@ -33,12 +33,12 @@ const STARTUP_MS = 30_000;
  *
  * @example
  * ```ts
- * const o: WorkerPipelineOptions = { batchSize: 512, handoffMs: 50, maxInFlight: 8192, policy: 'spill', shutdownTimeoutMs: 3000, logger };
+ * const o: WorkerPipelineOptions = { chunkSize: 512, handoffMs: 250, maxInFlight: 8192, policy: 'spill', shutdownTimeoutMs: 3000, logger };
  * ```
  */
 export interface WorkerPipelineOptions {
-  /** Events per chunk handed to the worker. */
-  batchSize: number;
+  /** Most events per chunk handed to the worker (a chunk goes when full, or after `handoffMs`). */
+  chunkSize: number;
   /** Longest an event waits on this thread before its chunk is handed off. */
   handoffMs: number;
   /** Events handed off but not yet settled by the worker before the producer waits (or drops, under `'drop'`). */
@@ -108,7 +108,7 @@ export class WorkerPipeline {
 
   constructor(config: WorkerConfig, options: WorkerPipelineOptions) {
     this.#o = options;
-    this.#enc = new EventEncoder(options.batchSize);
+    this.#enc = new EventEncoder(options.chunkSize);
     const ctl = new SharedArrayBuffer(CTL.SIZE * 4);
     const stats = new SharedArrayBuffer(STAT_KEYS.length * 8);
     this.#ctl = new Int32Array(ctl);
