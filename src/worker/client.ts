@@ -128,11 +128,7 @@ export class WorkerPipeline {
 
   /** The hot path. Never throws. */
   readonly emit = (e: CaptureEvent): void => {
-    this.#captured++;
-    if (this.#state !== 'running') {
-      this.#dropped++;
-      return;
-    }
+    if (!this.#admit()) return;
     try {
       const enc = this.#enc;
       if (enc.add(e)) this.#post();
@@ -149,11 +145,7 @@ export class WorkerPipeline {
    */
   readonly lane: BatchLane = {
     start: (id, root, parent, spec, at, index) => {
-      this.#captured++;
-      if (this.#state !== 'running') {
-        this.#dropped++;
-        return;
-      }
+      if (!this.#admit()) return;
       try {
         this.#handoff(this.#enc.addBatchStart(id, root, parent, spec, at, index), at);
       } catch {
@@ -161,11 +153,7 @@ export class WorkerPipeline {
       }
     },
     end: (id, root, at, outs, values, n) => {
-      this.#captured++;
-      if (this.#state !== 'running') {
-        this.#dropped++;
-        return;
-      }
+      if (!this.#admit()) return;
       try {
         this.#handoff(this.#enc.addBatchEnd(id, root, at, outs, values, n), at);
       } catch {
@@ -173,6 +161,14 @@ export class WorkerPipeline {
       }
     },
   };
+
+  /** Count a captured event; false (and counted dropped) once the pipeline no longer takes any. */
+  #admit(): boolean {
+    this.#captured++;
+    if (this.#state === 'running') return true;
+    this.#dropped++;
+    return false;
+  }
 
   /** After a batch record: post a full or old chunk, else make sure the hand-off timer runs. */
   #handoff(full: boolean, at: number): void {
