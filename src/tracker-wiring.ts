@@ -147,9 +147,9 @@ export function wire(options: ProvMLOptions): Wired {
       // and half of what may be in flight, so a chunk always fits.
       chunkSize: Math.max(batchSize, Math.min(512, Math.floor(maxInFlight / 2))),
       // Each hand-off costs the user's thread one postMessage (≈ 30–100 µs on a training's cold
-      // caches), so a slow stream waits up to a quarter of the worker's flush interval (250 ms by
-      // default) before its chunk goes: < 1 µs per 4 ms batch. A full chunk goes at once.
-      handoffMs: urgent ? 10 : Math.min(Math.max(10, (options.flushIntervalMs ?? 1000) / 4), 250),
+      // caches), so a slow stream's chunk goes after the worker's flush interval, at most 250 ms:
+      // < 1 µs per 4 ms batch. A full chunk goes at once.
+      handoffMs: urgent ? 10 : Math.min(options.flushIntervalMs ?? 250, 250),
       maxInFlight,
       policy: options.fullQueuePolicy ?? 'spill',
       urgent,

@@ -72,7 +72,7 @@ export interface ProvMLOptions {
   queueSize?: number;
   /** Events per batch (default 512). */
   batchSize?: number;
-  /** A partial batch is sent after this many ms (default 1000). */
+  /** A partial batch is sent after this many ms (default 250: a slow stream is queryable within half a second, and `flush()` at the end has little left to send). */
   flushIntervalMs?: number;
   /** When the queue is full: `'spill'` to disk (default), `'drop'` and count, or `'block'` the producer. */
   fullQueuePolicy?: FullQueuePolicy;

@@ -80,7 +80,7 @@ export interface TransportOptions {
   queueSize?: number;
   /** Events per recorded batch (default 512: a few thousand quads, well under one HTTP request). */
   batchSize?: number;
-  /** A partial batch goes out after this many ms (default 1000; timer is unref'ed). */
+  /** A partial batch goes out after this many ms (default 250; timer is unref'ed). */
   flushIntervalMs?: number;
   /** What to do when the queue is full (default `'spill'`). */
   fullQueuePolicy?: FullQueuePolicy;
@@ -211,7 +211,7 @@ export function resolveTransportOptions(o: TransportOptions): ResolvedTransportO
     mode,
     queueSize,
     batchSize,
-    flushIntervalMs: positive('flushIntervalMs', o.flushIntervalMs, 1000),
+    flushIntervalMs: positive('flushIntervalMs', o.flushIntervalMs, 250),
     fullQueuePolicy: o.fullQueuePolicy ?? 'spill',
     maxBacklogEvents: positive('maxBacklogEvents', o.maxBacklogEvents, 8 * queueSize),
     journal,
