@@ -18,7 +18,10 @@
  * Virtuoso shares this machine's cores with the benchmark (the paper's database ran on another
  * machine), so every thread of `virtuoso-t` is reniced to `VIRTUOSO_NICE` (default 10; env
  * `BENCH_VIRTUOSO_NICE`) right after start and again before each phase (Linux nice values are
- * per thread; threads Virtuoso creates later inherit from their niced creator). Its CPU time
+ * per thread; threads Virtuoso creates later inherit from their niced creator) and pinned to the
+ * last CPU (`BENCH_VIRTUOSO_CPUS`, a taskset list, or `none`), so it never takes the core the
+ * training runs on — the closest this 2-core machine comes to the paper's separate database
+ * machine. Its CPU time
  * (utime + stime of the whole process, /proc/<pid>/stat) is read before and after every timed run
  * and reported beside each figure, as is this process's own CPU time (all threads) and its main
  * thread's CPU time (/proc/self/task/<pid>/schedstat).
@@ -72,9 +75,10 @@
  * BENCH_EXP1_BATCH_MS change (4)'s rounds and batch time).
  */
 
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { loadavg, setPriority, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startVirtuoso, type VirtuosoInstance } from '../test/support/virtuoso.js';
 import { fmtRate, median, percentile, round, table, yieldTurn } from './lib/stats.js';
@@ -91,6 +95,8 @@ const QUICK = process.env.BENCH_QUICK === '1';
 const EXP1_ONLY = process.env.BENCH_EXP1_ONLY === '1';
 const WITH_MAIN = process.env.BENCH_MAIN !== '0';
 const VIRTUOSO_NICE = Number(process.env.BENCH_VIRTUOSO_NICE ?? 10);
+/** CPUs Virtuoso is pinned to (taskset list), default the last one; `none` leaves it unpinned. */
+const VIRTUOSO_CPUS = process.env.BENCH_VIRTUOSO_CPUS ?? (availableParallelism() > 1 ? String(availableParallelism() - 1) : 'none');
 const N_EVENTS = QUICK ? 10_000 : 40_000; // (1) capture events per throughput run
 const CHUNK_CALLS = 500; // @Batch calls between event-loop turns in (1)
 const BATCH_SIZES = [50, 512, 2048];
@@ -140,6 +146,19 @@ function mainThreadCpuS(): number {
 function selfCpuS(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
+}
+
+/**
+ * Pin every thread of `pid` to `cpus` (`taskset -a -p -c`, util-linux), as the paper's database
+ * had a machine of its own: it then never runs on the core the training holds. Returns the
+ * affinity taskset reports afterwards.
+ */
+function pinAll(pid: number, cpus: string): string {
+  execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
+  const out = execFileSync('taskset', ['-p', '-c', String(pid)], { encoding: 'utf8' });
+  const list = out.slice(out.lastIndexOf(':') + 1).trim();
+  if (list !== cpus) throw new Error(`taskset: Virtuoso's affinity is ${list}, not ${cpus}`);
+  return list;
 }
 
 /**
@@ -723,7 +742,8 @@ try {
   const renice = (): string => {
     const [n, ok] = reniceAll(v.pid, VIRTUOSO_NICE);
     if (ok !== n) throw new Error(`renice: only ${ok} of ${n} Virtuoso threads are at nice ${VIRTUOSO_NICE}`);
-    return `${n} threads at nice ${VIRTUOSO_NICE}`;
+    const pinned = VIRTUOSO_CPUS === 'none' ? '' : `, pinned to CPU ${pinAll(v.pid, VIRTUOSO_CPUS)}`;
+    return `${n} threads at nice ${VIRTUOSO_NICE}${pinned}`;
   };
   log(`Virtuoso up in ${v.startupMs.toFixed(0)} ms (pid ${v.pid}, ${v.sparqlUrl}); reniced: ${renice()}`);
 
@@ -910,7 +930,7 @@ try {
   }
   const batchMs = baseMs / batchesPerRun;
   table(
-    `(4) Paper Experiment 1 settings: ${EXP1.epochs} epochs × ${EXP1.batches} batches, ~${batchMs.toFixed(2)} ms per batch (work + 1 awaited turn), ~${(baseMs / 1000).toFixed(1)} s per run incl. the final flush; each setting run paired with the baseline runs on either side of it (the same decorated loop, provml off), median of ${ROUNDS} pairs; "at full host speed" counts each batch's own work at the run's unthrottled time (bench/lib/exp1-stats.ts); slow batches: share of work() calls ≥ 1.2× the run's nominal (the host's slow phases; equal shares = no hidden slowdown); Virtuoso at nice ${VIRTUOSO_NICE}, CPU per run (median); goal ≤ ${OVERHEAD_GOAL_PCT} % (worker)`,
+    `(4) Paper Experiment 1 settings: ${EXP1.epochs} epochs × ${EXP1.batches} batches, ~${batchMs.toFixed(2)} ms per batch (work + 1 awaited turn), ~${(baseMs / 1000).toFixed(1)} s per run incl. the final flush; each setting run paired with the baseline runs on either side of it (the same decorated loop, provml off), median of ${ROUNDS} pairs; "at full host speed" counts each batch's own work at the run's unthrottled time (bench/lib/exp1-stats.ts); slow batches: share of work() calls ≥ 1.2× the run's nominal (the host's slow phases; equal shares = no hidden slowdown); Virtuoso at nice ${VIRTUOSO_NICE}${VIRTUOSO_CPUS === 'none' ? '' : ` pinned to CPU ${VIRTUOSO_CPUS}`}, CPU per run (median); goal ≤ ${OVERHEAD_GOAL_PCT} % (worker)`,
     rows,
   );
 
@@ -980,6 +1000,7 @@ try {
     latency_p99_ms: round(lat.p99, 1),
     ...exp1Json(),
     virtuoso_nice: VIRTUOSO_NICE,
+    virtuoso_cpus: VIRTUOSO_CPUS,
     load_avg: { start: loadStart.map((x) => round(x, 2)), end: loadEnd.map((x) => round(x, 2)) },
     goals,
     quick: QUICK,
