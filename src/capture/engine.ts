@@ -385,16 +385,23 @@ export function execute(plan: Plan, self: unknown, fn: Function, args: ArrayLike
 
 /** Run `fn` inside `frame` and end the frame when it returns, throws or settles. @internal */
 export function runFrame(frame: Frame, plan: Plan | undefined, fn: Function, self: unknown, args: ArrayLike<unknown>): unknown {
-  let result: unknown;
+  const result = runIn(frame, fn, self, args);
+  if (isThenable(result)) return settle(frame, plan, result);
+  finish(frame, plan, result);
+  return result;
+}
+
+/** `fn` run inside `frame`; a throw fails the frame and passes through unchanged. @internal */
+export function runIn(frame: Frame, fn: Function, self: unknown, args: ArrayLike<unknown>): unknown {
   try {
-    result = als.run(frame, Reflect.apply, fn, self, args);
+    return als.run(frame, Reflect.apply, fn, self, args);
   } catch (err) {
     fail(frame, err);
     throw err;
   }
-  if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
-    return settle(frame, plan, result as PromiseLike<unknown>);
-  }
-  finish(frame, plan, result);
-  return result;
+}
+
+/** A promise or other thenable: its execution ends when it settles. @internal */
+export function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return v !== null && typeof v === 'object' && typeof (v as PromiseLike<unknown>).then === 'function';
 }

@@ -13,7 +13,7 @@
 import { now } from './clock.js';
 import { als, closeFrame, Frame } from './context.js';
 import { BATCH_LANE, getDefaultEmitter, type BatchLane, type EventEmitterLike } from './emitter.js';
-import { emitPlanSpec, execute, fail, finish, readArg, resolvePlan, settle } from './engine.js';
+import { emitPlanSpec, execute, finish, isThenable, readArg, resolvePlan, runIn, settle } from './engine.js';
 import { uuidv7 } from './ids.js';
 import { checkArgs, type Plan } from './plan.js';
 import { isRef } from './ref.js';
@@ -57,16 +57,8 @@ function laneBatch(plan: Plan, em: EventEmitterLike, lane: BatchLane, p: Frame, 
   const id = uuidv7(at);
   lane.start(id, p.root, p.id, plan.spec, at, index);
   const frame = new Frame(id, p.root, 'batch', plan.spec, p.workflowSpec, em);
-  let result: unknown;
-  try {
-    result = als.run(frame, Reflect.apply, fn, self, args);
-  } catch (err) {
-    fail(frame, err);
-    throw err;
-  }
-  if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
-    return settle(frame, plan, result as PromiseLike<unknown>);
-  }
+  const result = runIn(frame, fn, self, args);
+  if (isThenable(result)) return settle(frame, plan, result);
   const n = frame.facts === undefined ? laneOutputs(plan.laneOuts!, result) : -1;
   if (n < 0) finish(frame, plan, result);
   else if (closeFrame(frame)) lane.end(id, p.root, now(), plan.outs, laneValues, n);

@@ -138,10 +138,8 @@ export class EventEncoder {
     const h = at;
     w[at + 1] = t;
     at += 2;
-    if (id === LAST_ID.text) {
+    if (this.#numericId(id, at)) {
       f |= F_ID_NUM;
-      w[at] = LAST_ID.ms;
-      w[at + 1] = LAST_ID.counter;
       at += 2;
     } else this.#strings.push(id);
     if (root === id) f |= F_ROOT_ID;
@@ -173,6 +171,14 @@ export class EventEncoder {
     this.#at = facts === undefined ? at : this.#facts(facts, at);
   }
 
+  /** Write `id` as two words at `at` if this thread's uuidv7 made it last; else false (it goes as a string). */
+  #numericId(id: string, at: number): boolean {
+    if (id !== LAST_ID.text) return false;
+    this.#w[at] = LAST_ID.ms;
+    this.#w[at + 1] = LAST_ID.counter;
+    return true;
+  }
+
   /** Head and time of an end record; returns the word its facts go at. */
   #endRecord(id: string, root: string, kind: number, t: number, nFacts: number): number {
     const w = this.#w;
@@ -182,10 +188,8 @@ export class EventEncoder {
     w[at + 1] = t;
     at += 2;
     if (id === this.#lastId) f |= F_ID_PREV;
-    else if (id === LAST_ID.text) {
+    else if (this.#numericId(id, at)) {
       f |= F_ID_NUM;
-      w[at] = LAST_ID.ms;
-      w[at + 1] = LAST_ID.counter;
       at += 2;
     } else this.#strings.push(id);
     if (root === this.#lastRoot) f |= F_ROOT_PREV;
