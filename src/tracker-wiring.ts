@@ -143,8 +143,9 @@ export function wire(options: ProvMLOptions): Wired {
     { recorder, tracking, target, transport: { ...transport, installExitHooks: false } as WorkerConfig['transport'] },
     {
       // Chunks are how events cross to the worker, not the batches it sends (those stay
-      // batchSize): a small batchSize must not mean a post every few batches. Up to 512 events,
-      // and half of what may be in flight, so a chunk always fits.
+      // batchSize): a small batchSize must not mean a post every few batches. min(512, half of
+      // what may be in flight) events, or batchSize if larger (≤ queueSize, itself ≤ a quarter of
+      // maxInFlight), so a chunk always fits.
       chunkSize: Math.max(batchSize, Math.min(512, Math.floor(maxInFlight / 2))),
       // Each hand-off costs the user's thread one postMessage (≈ 30–100 µs on a training's cold
       // caches), so a slow stream's chunk goes after the worker's flush interval, at most 250 ms:
