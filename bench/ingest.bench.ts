@@ -103,7 +103,7 @@ const BATCH_SIZES = [50, 512, 2048];
 const LATENCY_S = QUICK ? 2 : 5;
 const LATENCY_EVENTS_PER_S = 10_000;
 const POLL_MS = 50;
-const EXP1: TrainingShape = { epochs: 20, batches: QUICK ? 50 : 250, reps: 0 }; // reps calibrated below
+const EXP1: TrainingShape = { epochs: Number(process.env.BENCH_EXP1_EPOCHS ?? 20), batches: QUICK ? 50 : 250, reps: 0 }; // reps calibrated below
 const BATCH_WORK_MS = Number(process.env.BENCH_EXP1_BATCH_MS ?? 4); // the batch time bench:tfjs's model has (3–5 ms)
 const ROUNDS = QUICK ? 1 : Number(process.env.BENCH_EXP1_ROUNDS ?? 5);
 /** In-thread Experiment 1 variants (each ~20 s per run) only on request. */
@@ -598,7 +598,7 @@ interface Setting {
   online: boolean;
 }
 
-const SETTINGS: Setting[] = [
+const ALL_SETTINGS: Setting[] = [
   { id: 'A', queue: 50, diskful: false, online: true },
   { id: 'B', queue: 50, diskful: true, online: true },
   { id: 'C', queue: 50, diskful: true, online: false },
@@ -606,6 +606,9 @@ const SETTINGS: Setting[] = [
   { id: 'E', queue: 2048, diskful: true, online: true },
   { id: 'F', queue: 2048, diskful: true, online: false },
 ];
+/** The settings this run times (`BENCH_EXP1_SETTINGS=B,D` for a partial run while iterating; the goal needs all six). */
+const SETTINGS = process.env.BENCH_EXP1_SETTINGS ? ALL_SETTINGS.filter((s) => process.env.BENCH_EXP1_SETTINGS!.split(',').includes(s.id)) : ALL_SETTINGS;
+const settingById = (id: string): Setting => ALL_SETTINGS.find((s) => s.id === id)!;
 
 /**
  * One Experiment 1 run: a setting on a thread; `'off'`, the baseline — the same decorated training
@@ -827,16 +830,23 @@ try {
 
   // ---- (4) Experiment 1
   phase(`experiment 1 (graph drops so far: ${(clearMs / 1000).toFixed(1)} s; Virtuoso ${renice()})`);
-  EXP1.reps = calibrate(BATCH_WORK_MS);
+  EXP1.reps = calibrate(BATCH_WORK_MS); // a first guess, from 15 samples in 0.6 s
   {
     // the reference: what one run records, from an offline journal (worker)
-    const ref = await exp1Run(v, workDir, { s: SETTINGS[2]!, thread: 'worker' }, -2);
+    const ref = await exp1Run(v, workDir, { s: settingById('C'), thread: 'worker' }, -2);
     exp1Expected = ref.journalTriples;
   }
-  await exp1Run(v, workDir, 'off', -1); // warm-up
+  {
+    // The first guess lands anywhere from 3.0 to 4.2 ms per batch, by the host's phase in its 0.6 s.
+    // Scale it by a whole baseline run's nominal batch time (the figure "at full host speed" counts).
+    const warm = await exp1Run(v, workDir, 'off', -1);
+    const reps = Math.max(1, Math.round((EXP1.reps * BATCH_WORK_MS) / warm.timing.nominalMs));
+    log(`  calibration: ${EXP1.reps} work() reps ran ${warm.timing.nominalMs.toFixed(2)} ms per batch (a baseline run's nominal) → ${reps} reps for ${BATCH_WORK_MS} ms`);
+    EXP1.reps = reps;
+  }
   await exp1Run(v, workDir, 'plain', -1);
-  await exp1Run(v, workDir, { s: SETTINGS[0]!, thread: 'worker' }, -1);
-  if (EXP1_MAIN) await exp1Run(v, workDir, { s: SETTINGS[0]!, thread: 'main' }, -1);
+  await exp1Run(v, workDir, { s: settingById('A'), thread: 'worker' }, -1);
+  if (EXP1_MAIN) await exp1Run(v, workDir, { s: settingById('A'), thread: 'main' }, -1);
   await v.clearGraphs();
   // Every setting run sits between two baseline runs (its pair: their mean), so drift over minutes
   // cancels; the settings' order rotates each round. One undecorated run per round, for reference.
@@ -871,6 +881,7 @@ try {
   const baseMain = median(baseSamples.map((x) => x.cpu.mainS));
   const baseVirt = median(baseSamples.map((x) => x.cpu.virtuosoS));
   const baseSlow = median(baseSamples.map((x) => x.timing.slowShare));
+  const baseRq = median(baseSamples.map((x) => x.timing.runQueueMs)); // ms the training thread waited for a core
   const plainSamples = samples.get('plain')!;
   const plainMs = median(plainSamples.map((x) => x.ms));
   const overhead: Record<string, number> = {}; // at full host speed (the goal's figure)
@@ -879,6 +890,7 @@ try {
   const flushMsBy: Record<string, number> = {};
   const perBatchUs: Record<string, number> = {};
   const slowShare: Record<string, number> = {};
+  const runQueue: Record<string, number> = {};
   const virtCpu: Record<string, number> = {};
   const virtCpuMain: Record<string, number> = {};
   const mainCpuExtra: Record<string, number> = {};
@@ -886,9 +898,9 @@ try {
   const startup: number[] = [];
   const fmtRuns = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(' ');
   const rows: Array<[string, ...string[]]> = [
-    ['setting', 'definition', 'events', 'median wall', 'final flush', 'overhead at full host speed (per pair)', 'raw overhead (per pair)', 'added per batch', 'slow batches', 'Virtuoso CPU', 'extra CPU: process (main thread)'],
-    ['baseline', 'decorated, provml off', '0', `${baseMs.toFixed(0)} ms`, '', '', '', '', `${(100 * baseSlow).toFixed(0)} %`, fmtS(baseVirt), `${fmtS(baseCpu)} (${fmtS(baseMain)}) total`],
-    ['undecorated', 'the loop without decorators', '0', `${plainMs.toFixed(0)} ms`, '', '', `${((100 * (plainMs - baseMs)) / baseMs).toFixed(2)} % (medians)`, '', '', fmtS(median(plainSamples.map((x) => x.cpu.virtuosoS))), ''],
+    ['setting', 'definition', 'events', 'median wall', 'final flush', 'overhead at full host speed (per pair)', 'raw overhead (per pair)', 'added per batch', 'slow batches', 'run-queue wait', 'Virtuoso CPU', 'extra CPU: process (main thread)'],
+    ['baseline', 'decorated, provml off', '0', `${baseMs.toFixed(0)} ms`, '', '', '', '', `${(100 * baseSlow).toFixed(0)} %`, `${baseRq.toFixed(0)} ms`, fmtS(baseVirt), `${fmtS(baseCpu)} (${fmtS(baseMain)}) total`],
+    ['undecorated', 'the loop without decorators', '0', `${plainMs.toFixed(0)} ms`, '', '', `${((100 * (plainMs - baseMs)) / baseMs).toFixed(2)} % (medians)`, '', '', '', fmtS(median(plainSamples.map((x) => x.cpu.virtuosoS))), ''],
   ];
   const batchesPerRun = EXP1.epochs * EXP1.batches;
   for (const thread of EXP1_MAIN ? (['worker', 'main'] as const) : (['worker'] as const)) {
@@ -909,6 +921,7 @@ try {
         flushMsBy[s.id] = median(xs.map((x) => x.flushMs));
         perBatchUs[s.id] = addedUs;
         slowShare[s.id] = median(xs.map((x) => x.timing.slowShare));
+        runQueue[s.id] = median(xs.map((x) => x.timing.runQueueMs));
         mainCpuExtra[s.id] = mainExtra;
         selfCpuExtra[s.id] = selfExtra;
         startup.push(...xs.map((x) => x.startupMs));
@@ -923,6 +936,7 @@ try {
         `${median(raw).toFixed(2)} % (${fmtRuns(raw)})`,
         `${addedUs.toFixed(1)} µs`,
         `${(100 * median(xs.map((x) => x.timing.slowShare))).toFixed(0)} %`,
+        `${median(xs.map((x) => x.timing.runQueueMs)).toFixed(0)} ms`,
         fmtS(vcpu),
         `${fmtS(selfExtra)} (${fmtS(mainExtra)})`,
       ]);
@@ -944,6 +958,7 @@ try {
     exp1_final_flush_ms: r2(flushMsBy, 1),
     exp1_added_us_per_batch: r2(perBatchUs, 1),
     exp1_slow_batch_share: { baseline: round(baseSlow, 3), ...r2(slowShare, 3) },
+    exp1_run_queue_ms: { baseline: round(baseRq, 1), ...r2(runQueue, 1) },
     virtuoso_cpu_s: r2(virtCpu),
     ...(EXP1_MAIN ? { main_thread_settings_overhead_pct: r2(overheadMain), main_thread_virtuoso_cpu_s: r2(virtCpuMain) } : {}),
     exp1_extra_cpu_s: r2(selfCpuExtra, 3),
