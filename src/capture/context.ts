@@ -15,6 +15,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { EventEmitterLike } from './emitter.js';
 import type { ActivityKind, Fact } from './events.js';
+import { ID_NODE, idText } from './ids.js';
 
 /**
  * One running execution. Mutable counters give epochs/batches their automatic per-parent index.
@@ -29,15 +30,27 @@ export class Frame {
   facts: Fact[] | undefined = undefined;
   /** Whether the end event was emitted (see {@link closeFrame}). */
   ended = false;
+  #id: string | undefined;
+  /**
+   * `id` undefined: the id is `idMs`/`idCounter` of this thread (see ids.ts), its text built only
+   * when asked for — the batch lane's frames, which seldom need it.
+   */
   constructor(
-    readonly id: string,
+    id: string | undefined,
     readonly root: string,
     readonly kind: ActivityKind,
     readonly spec: string,
     readonly workflowSpec: string | undefined,
     readonly emitter: EventEmitterLike,
+    readonly idMs = 0,
+    readonly idCounter = 0,
   ) {
+    this.#id = id;
     openFrames++;
+  }
+  /** The execution id (a UUIDv7). */
+  get id(): string {
+    return (this.#id ??= idText(this.idMs, this.idCounter, ID_NODE));
   }
   /** IRI of this execution in the recorded graph (computed on demand, never on the hot path). */
   get iri(): string {

@@ -44,13 +44,17 @@ export const BATCH_LANE: unique symbol = Symbol.for('provml.capture.batchLane');
  * @internal
  */
 export interface BatchLane {
-  /** Same as `emit` of `{ t: 'start', id, kind: 'batch', root, parent, spec, at, index }`. */
-  start(id: string, root: string, parent: string, spec: string, at: number, index: number): void;
+  /**
+   * Same as `emit` of `{ t: 'start', id, kind: 'batch', root, parent, spec, at, index }`, where
+   * `id` is `idText(idMs, idCounter, ID_NODE)` (capture/ids.ts): the id of this thread made of
+   * those two numbers.
+   */
+  start(idMs: number, idCounter: number, root: string, parent: string, spec: string, at: number, index: number): void;
   /**
    * Same as `emit` of `{ t: 'end', id, kind: 'batch', root, at, facts }` with `n` facts (≤ 16):
    * fact `k` is `{ role: outs[k].role, name: outs[k].name, value: values[k] }`; none when `n` is 0.
    */
-  end(id: string, root: string, at: number, outs: readonly { readonly role: ValueRole; readonly name: string }[], values: Float64Array, n: number): void;
+  end(idMs: number, idCounter: number, root: string, at: number, outs: readonly { readonly role: ValueRole; readonly name: string }[], values: Float64Array, n: number): void;
 }
 
 /**

@@ -14,7 +14,9 @@
  *   bits from `crypto.randomFillSync` when this module loads.
  * - **Cheap**: the first 33 characters (timestamp, node bits, counter high digits) are formatted once
  *   per millisecond (or per 4096 ids) into one flat string; each id is that string plus a cached
- *   3-digit tail, i.e. one small string allocation and no random draw per id.
+ *   3-digit tail, i.e. one small string allocation and no random draw per id. The batch lane
+ *   takes only the two numbers ({@link nextIdNumbers}): a batch every few ms would otherwise
+ *   format a new head for each id.
  *
  * @module
  */
@@ -57,7 +59,8 @@ export const ID_NODE: string = head.toString('latin1', 13, 30);
 
 /**
  * The id {@link uuidv7} returned last, and the two numbers it is made of: `ms` (its timestamp)
- * and `counter` (its 24-bit counter). `idText(ms, counter, ID_NODE)` gives `text` back. The
+ * and `counter` (its 24-bit counter). `idText(ms, counter, ID_NODE)` gives `text` back; `text`
+ * is empty after {@link nextIdNumbers}. The
  * hand-off to the provenance worker sends such an id as two numbers instead of a string. @internal
  */
 export const LAST_ID = { text: '', ms: 0, counter: 0 };
@@ -76,6 +79,8 @@ let seedPos = SEEDS.length;
 let lastMs = -1;
 let counter = 0;
 let prefix = '';
+/** `prefix` no longer matches (lastMs, counter >>> 12). */
+let stale = true;
 
 function hex(at: number, byte: number): void {
   head[at] = HEXC[2 * byte]!;
@@ -124,24 +129,43 @@ function writeHead(): void {
  * ```
  */
 export function uuidv7(ms?: number): string {
+  tick(ms);
+  if (stale) {
+    writeTime(lastMs);
+    writeHead();
+    stale = false;
+  }
+  const id = prefix + HEX3[counter & 0xfff]!;
+  LAST_ID.text = id;
+  return id;
+}
+
+/**
+ * Make the next id as {@link uuidv7} would, but only as its two numbers, in `LAST_ID.ms` and
+ * `LAST_ID.counter` (`LAST_ID.text` is then empty): the batch lane's ids, whose text is built
+ * only if something asks for it (`idText(ms, counter, ID_NODE)`, the same string). @internal
+ */
+export function nextIdNumbers(ms: number): void {
+  tick(ms);
+  LAST_ID.text = '';
+}
+
+/** Advance (timestamp, counter) for one id; the text head is rebuilt later, when an id string is asked for. */
+function tick(ms: number | undefined): void {
   const t = ms !== undefined && ms >= 0 ? Math.floor(ms) : Date.now();
   if (t > lastMs) {
     lastMs = t;
     counter = seed();
-    writeTime(t);
-    writeHead();
+    stale = true;
   } else if ((++counter & 0xfff) === 0) {
     if (counter > 0xffffff) {
       counter = seed();
-      writeTime(++lastMs);
+      lastMs++;
     }
-    writeHead();
+    stale = true;
   }
-  const id = prefix + HEX3[counter & 0xfff]!;
-  LAST_ID.text = id;
   LAST_ID.ms = lastMs;
   LAST_ID.counter = counter;
-  return id;
 }
 
 /**

@@ -3,8 +3,8 @@
  * with its caches cold, takes the shortest path capture has. A `@Batch` execution inside an open
  * execution, into an emitter that offers a {@link BatchLane} (the worker pipeline's), keeps its
  * frame and context exactly as `execute` would, but its start and a numeric end are written
- * straight into the hand-off buffer: no event objects, no fact arrays, no summaries, no id string
- * sent (see worker/encoder.ts). The records equal those of the two events (test/unit/capture/
+ * straight into the hand-off buffer: no event objects, no fact arrays, no summaries, and no id
+ * string, neither sent (see worker/encoder.ts) nor built unless asked for (`Frame.id`). The records equal those of the two events (test/unit/capture/
  * lane.test.ts runs every case both ways).
  *
  * @module
@@ -14,7 +14,7 @@ import { now } from './clock.js';
 import { als, closeFrame, Frame } from './context.js';
 import { BATCH_LANE, getDefaultEmitter, type BatchLane, type EventEmitterLike } from './emitter.js';
 import { emitPlanSpec, execute, finish, isThenable, readArg, resolvePlan, runIn, settle } from './engine.js';
-import { uuidv7 } from './ids.js';
+import { LAST_ID, nextIdNumbers } from './ids.js';
 import { checkArgs, type Plan } from './plan.js';
 import { isRef } from './ref.js';
 
@@ -54,14 +54,16 @@ function laneBatch(plan: Plan, em: EventEmitterLike, lane: BatchLane, p: Frame, 
   }
   if (index === undefined) index = p.batches++;
   emitPlanSpec(plan, em, p.workflowSpec);
-  const id = uuidv7(at);
-  lane.start(id, p.root, p.id, plan.spec, at, index);
-  const frame = new Frame(id, p.root, 'batch', plan.spec, p.workflowSpec, em);
+  nextIdNumbers(at); // the id as two numbers; its text only if something asks (frame.id)
+  const ms = LAST_ID.ms;
+  const counter = LAST_ID.counter;
+  lane.start(ms, counter, p.root, p.id, plan.spec, at, index);
+  const frame = new Frame(undefined, p.root, 'batch', plan.spec, p.workflowSpec, em, ms, counter);
   const result = runIn(frame, fn, self, args);
   if (isThenable(result)) return settle(frame, plan, result);
   const n = frame.facts === undefined ? laneOutputs(plan.laneOuts!, result) : -1;
   if (n < 0) finish(frame, plan, result);
-  else if (closeFrame(frame)) lane.end(id, p.root, now(), plan.outs, laneValues, n);
+  else if (closeFrame(frame)) lane.end(ms, counter, p.root, now(), plan.outs, laneValues, n);
   return result;
 }
 

@@ -144,18 +144,18 @@ export class WorkerPipeline {
    * chunk, counted and handed off exactly as `emit` would count and hand off the two events.
    */
   readonly lane: BatchLane = {
-    start: (id, root, parent, spec, at, index) => {
+    start: (ms, counter, root, parent, spec, at, index) => {
       if (!this.#admit()) return;
       try {
-        this.#handoff(this.#enc.addBatchStart(id, root, parent, spec, at, index), at);
+        this.#handoff(this.#enc.addBatchStart(ms, counter, root, parent, spec, at, index), at);
       } catch {
         this.#dropped++;
       }
     },
-    end: (id, root, at, outs, values, n) => {
+    end: (ms, counter, root, at, outs, values, n) => {
       if (!this.#admit()) return;
       try {
-        this.#handoff(this.#enc.addBatchEnd(id, root, at, outs, values, n), at);
+        this.#handoff(this.#enc.addBatchEnd(ms, counter, root, at, outs, values, n), at);
       } catch {
         this.#dropped++;
       }

@@ -67,6 +67,9 @@ export class EventEncoder {
   #lastSpec: string | undefined;
   #lastSpecCode = -1;
   #lastId: string | undefined;
+  /** The last start's id when the lane gave it as numbers (then `#lastId` is undefined); else NaN. */
+  #lastIdMs = Number.NaN;
+  #lastIdCounter = Number.NaN;
   #lastRoot: string | undefined;
   #lastParent: string | undefined;
   #lastOuts: readonly FactName[] | undefined;
@@ -96,6 +99,7 @@ export class EventEncoder {
     this.#raw = [];
     this.#dict = [];
     this.#lastId = this.#lastRoot = this.#lastParent = undefined;
+    this.#lastIdMs = this.#lastIdCounter = Number.NaN;
     this.firstAt = Infinity;
   }
 
@@ -126,19 +130,27 @@ export class EventEncoder {
 
   #start(e: StartEvent): void {
     const facts = e.facts;
-    const at = this.#startRecord(e.id, e.root, e.parent, e.spec, KIND_CODE[e.kind]!, e.at, e.index, facts === undefined ? 0 : facts.length);
+    const at = this.#startRecord(e.id, 0, 0, e.root, e.parent, e.spec, KIND_CODE[e.kind]!, e.at, e.index, facts === undefined ? 0 : facts.length);
     this.#at = facts === undefined ? at : this.#facts(facts, at);
   }
 
-  /** Head, time and index of a start record; returns the word its facts go at. */
-  #startRecord(id: string, root: string, parent: string | undefined, spec: string, kind: number, t: number, index: number | undefined, nFacts: number): number {
+  /**
+   * Head, time and index of a start record; returns the word its facts go at. `id` undefined: the
+   * id is (`ms`, `counter`) of this thread (the lane's).
+   */
+  #startRecord(id: string | undefined, ms: number, counter: number, root: string, parent: string | undefined, spec: string, kind: number, t: number, index: number | undefined, nFacts: number): number {
     const w = this.#w;
     let f = 0;
     let at = this.#at;
     const h = at;
     w[at + 1] = t;
     at += 2;
-    if (this.#numericId(id, at)) {
+    if (id === undefined) {
+      w[at] = ms;
+      w[at + 1] = counter;
+      f |= F_ID_NUM;
+      at += 2;
+    } else if (this.#numericId(id, at)) {
       f |= F_ID_NUM;
       at += 2;
     } else this.#strings.push(id);
@@ -160,6 +172,8 @@ export class EventEncoder {
     }
     w[h] = recordHead(OP_START, kind, f, nFacts, this.#lastSpecCode);
     this.#lastId = id;
+    this.#lastIdMs = id === undefined ? ms : Number.NaN;
+    this.#lastIdCounter = counter;
     this.#lastRoot = root;
     this.#lastParent = parent;
     return at;
@@ -167,7 +181,7 @@ export class EventEncoder {
 
   #end(e: EndEvent): void {
     const facts = e.facts;
-    const at = this.#endRecord(e.id, e.root, KIND_CODE[e.kind]!, e.at, facts === undefined ? 0 : facts.length);
+    const at = this.#endRecord(e.id, 0, 0, e.root, KIND_CODE[e.kind]!, e.at, facts === undefined ? 0 : facts.length);
     this.#at = facts === undefined ? at : this.#facts(facts, at);
   }
 
@@ -179,16 +193,21 @@ export class EventEncoder {
     return true;
   }
 
-  /** Head and time of an end record; returns the word its facts go at. */
-  #endRecord(id: string, root: string, kind: number, t: number, nFacts: number): number {
+  /** Head and time of an end record; returns the word its facts go at. `id` undefined: as in `#startRecord`. */
+  #endRecord(id: string | undefined, ms: number, counter: number, root: string, kind: number, t: number, nFacts: number): number {
     const w = this.#w;
     let f = 0;
     let at = this.#at;
     const h = at;
     w[at + 1] = t;
     at += 2;
-    if (id === this.#lastId) f |= F_ID_PREV;
-    else if (this.#numericId(id, at)) {
+    if (id === undefined ? ms === this.#lastIdMs && counter === this.#lastIdCounter : id === this.#lastId) f |= F_ID_PREV;
+    else if (id === undefined) {
+      w[at] = ms;
+      w[at + 1] = counter;
+      f |= F_ID_NUM;
+      at += 2;
+    } else if (this.#numericId(id, at)) {
       f |= F_ID_NUM;
       at += 2;
     } else this.#strings.push(id);
@@ -202,12 +221,13 @@ export class EventEncoder {
   // ---- the batch lane: records written without event objects (see capture's BatchLane) -------
 
   /**
-   * Add a batch's start record, as `add()` would add its start event (no facts). True when the
-   * chunk is now full.
+   * Add a batch's start record, as `add()` would add its start event (no facts), for the id of
+   * this thread made of `ms` and `counter` (capture/ids.ts `nextIdNumbers`). True when the chunk
+   * is now full.
    */
-  addBatchStart(id: string, root: string, parent: string, spec: string, t: number, index: number): boolean {
+  addBatchStart(ms: number, counter: number, root: string, parent: string, spec: string, t: number, index: number): boolean {
     if (this.firstAt === Infinity) this.firstAt = t;
-    this.#at = this.#startRecord(id, root, parent, spec, BATCH, t, index, 0);
+    this.#at = this.#startRecord(undefined, ms, counter, root, parent, spec, BATCH, t, index, 0);
     this.#n++;
     return this.#full();
   }
@@ -216,9 +236,9 @@ export class EventEncoder {
    * Add a batch's end record with `n` numeric facts: `values[k]` of `outs[k]` (at most 16), as
    * `add()` would add its end event. True when the chunk is now full.
    */
-  addBatchEnd(id: string, root: string, t: number, outs: readonly FactName[], values: Float64Array, n: number): boolean {
+  addBatchEnd(ms: number, counter: number, root: string, t: number, outs: readonly FactName[], values: Float64Array, n: number): boolean {
     if (this.firstAt === Infinity) this.firstAt = t;
-    let at = this.#endRecord(id, root, BATCH, t, n);
+    let at = this.#endRecord(undefined, ms, counter, root, BATCH, t, n);
     if (n > 0) {
       const w = this.#w;
       const words = this.#outWords(outs);
@@ -259,6 +279,7 @@ export class EventEncoder {
     this.#raw.push(e);
     if (e.t === 'start') {
       this.#lastId = e.id;
+      this.#lastIdMs = Number.NaN;
       this.#lastRoot = e.root;
       this.#lastParent = e.parent;
     } else if (e.t === 'end') this.#lastRoot = e.root;

@@ -51,14 +51,14 @@ export class LaneCollector extends Collector {
     this.#drain();
   }
   readonly [BATCH_LANE]: BatchLane = {
-    start: (id, root, parent, spec, at, index) => {
+    start: (ms, counter, root, parent, spec, at, index) => {
       this.laneCalls++;
-      this.#enc.addBatchStart(id, root, parent, spec, at, index);
+      this.#enc.addBatchStart(ms, counter, root, parent, spec, at, index);
       this.#drain();
     },
-    end: (id, root, at, outs, values, n) => {
+    end: (ms, counter, root, at, outs, values, n) => {
       this.laneCalls++;
-      this.#enc.addBatchEnd(id, root, at, outs, values, n);
+      this.#enc.addBatchEnd(ms, counter, root, at, outs, values, n);
       this.#drain();
     },
   };

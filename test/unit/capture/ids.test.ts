@@ -1,5 +1,6 @@
 import { describe, expect, test, vi } from 'vitest';
 import { now, uuidv7, uuidv7Time } from '../../../src/capture/index.js';
+import { ID_NODE, idText, LAST_ID, nextIdNumbers } from '../../../src/capture/ids.js';
 
 describe('uuidv7', () => {
   test('format, embedded time, strict monotonic order, uniqueness', () => {
@@ -57,5 +58,28 @@ describe('uuidv7', () => {
     const b = now();
     expect(b).toBeGreaterThanOrEqual(a);
     expect(Math.abs(a - Date.now())).toBeLessThan(1000);
+  });
+
+  test('ids made as numbers (the batch lane) interleave with text ids: same format, one strictly increasing sequence', () => {
+    // 5,000 ids in one millisecond cross the counter's 4,096 boundary (where the text head changes)
+    // with either kind of call on either side of it.
+    const t = 4e12; // later than any id the tests above made (ids never go back in time)
+    const ids: string[] = [];
+    for (let i = 0; i < 5_000; i++) {
+      if ((i * 7) % 3 === 0) ids.push(uuidv7(t));
+      else {
+        nextIdNumbers(t);
+        expect(LAST_ID.text).toBe('');
+        ids.push(idText(LAST_ID.ms, LAST_ID.counter, ID_NODE));
+      }
+    }
+    for (let i = 1; i < ids.length; i++) expect(ids[i]! > ids[i - 1]!, `id ${i}`).toBe(true);
+    for (const id of ids.slice(4_090, 4_100)) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    // a text id is exactly the text of its two numbers
+    const id = uuidv7(t);
+    expect(idText(LAST_ID.ms, LAST_ID.counter, ID_NODE)).toBe(id);
+    // a new millisecond after a numbers-only id: the text head follows
+    nextIdNumbers(t + 5);
+    expect(uuidv7Time(uuidv7(t + 5))).toBe(t + 5);
   });
 });

@@ -3,7 +3,7 @@ import type { ActivityKind, CaptureEvent, Fact, ValueRole } from '../../../src/c
 import { EventDecoder } from '../../../src/worker/decoder.js';
 import { EventEncoder } from '../../../src/worker/encoder.js';
 import { MAX_RECORD_WORDS, type EventChunk } from '../../../src/worker/protocol.js';
-import { uuidv7 } from '../../../src/capture/ids.js';
+import { LAST_ID, uuidv7 } from '../../../src/capture/ids.js';
 
 /** A seeded PRNG, so a failure reproduces. */
 function prng(seed: number): () => number {
@@ -191,10 +191,10 @@ describe('the hand-off codec (user thread → worker)', () => {
       values[0] = i / 3;
       values[1] = i % 2 === 0 ? Number.NaN : -i;
       viaEvents.add({ t: 'start', id, spec: 'T#b', kind: 'batch', parent: epoch, root: run, at: 10 + i, index: i });
-      viaLane.addBatchStart(id, run, epoch, 'T#b', 10 + i, i);
+      viaLane.addBatchStart(LAST_ID.ms, LAST_ID.counter, run, epoch, 'T#b', 10 + i, i);
       const facts = outs.slice(0, n).map((o, k) => ({ ...o, value: values[k]! }));
       viaEvents.add({ t: 'end', id, kind: 'batch', root: run, at: 10.5 + i, ...(n > 0 ? { facts } : {}) });
-      viaLane.addBatchEnd(id, run, 10.5 + i, outs, values, n);
+      viaLane.addBatchEnd(LAST_ID.ms, LAST_ID.counter, run, 10.5 + i, outs, values, n);
     }
     const a = viaEvents.take(false)!;
     const b = viaLane.take(false)!;
