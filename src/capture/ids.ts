@@ -60,8 +60,8 @@ export const ID_NODE: string = head.toString('latin1', 13, 30);
 /**
  * The id {@link uuidv7} returned last, and the two numbers it is made of: `ms` (its timestamp)
  * and `counter` (its 24-bit counter). `idText(ms, counter, ID_NODE)` gives `text` back; `text`
- * is empty after {@link nextIdNumbers}. The
- * hand-off to the provenance worker sends such an id as two numbers instead of a string. @internal
+ * is empty after {@link nextIdNumbers}. The hand-off to the provenance worker sends such an id as
+ * two numbers instead of a string. @internal
  */
 export const LAST_ID = { text: '', ms: 0, counter: 0 };
 

@@ -4,8 +4,9 @@
  * execution, into an emitter that offers a {@link BatchLane} (the worker pipeline's), keeps its
  * frame and context exactly as `execute` would, but its start and a numeric end are written
  * straight into the hand-off buffer: no event objects, no fact arrays, no summaries, and no id
- * string, neither sent (see worker/encoder.ts) nor built unless asked for (`Frame.id`). The records equal those of the two events (test/unit/capture/
- * lane.test.ts runs every case both ways).
+ * string, neither sent (see worker/encoder.ts) nor built unless asked for (`Frame.id`). The
+ * records equal those of the two events (test/unit/capture/lane.test.ts runs every case both
+ * ways).
  *
  * @module
  */

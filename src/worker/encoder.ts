@@ -145,15 +145,10 @@ export class EventEncoder {
     const h = at;
     w[at + 1] = t;
     at += 2;
-    if (id === undefined) {
-      w[at] = ms;
-      w[at + 1] = counter;
+    if (this.#numericId(id, ms, counter, at)) {
       f |= F_ID_NUM;
       at += 2;
-    } else if (this.#numericId(id, at)) {
-      f |= F_ID_NUM;
-      at += 2;
-    } else this.#strings.push(id);
+    } else this.#strings.push(id!);
     if (root === id) f |= F_ROOT_ID;
     else if (root === this.#lastRoot) f |= F_ROOT_PREV;
     else this.#strings.push(root);
@@ -185,11 +180,18 @@ export class EventEncoder {
     this.#at = facts === undefined ? at : this.#facts(facts, at);
   }
 
-  /** Write `id` as two words at `at` if this thread's uuidv7 made it last; else false (it goes as a string). */
-  #numericId(id: string, at: number): boolean {
-    if (id !== LAST_ID.text) return false;
-    this.#w[at] = LAST_ID.ms;
-    this.#w[at + 1] = LAST_ID.counter;
+  /**
+   * Write an id as two words at `at`: (`ms`, `counter`) when `id` is undefined (the lane's), or
+   * `id`'s own if this thread's uuidv7 made it last; else false (it goes as a string).
+   */
+  #numericId(id: string | undefined, ms: number, counter: number, at: number): boolean {
+    if (id !== undefined) {
+      if (id !== LAST_ID.text) return false;
+      ms = LAST_ID.ms;
+      counter = LAST_ID.counter;
+    }
+    this.#w[at] = ms;
+    this.#w[at + 1] = counter;
     return true;
   }
 
@@ -202,15 +204,10 @@ export class EventEncoder {
     w[at + 1] = t;
     at += 2;
     if (id === undefined ? ms === this.#lastIdMs && counter === this.#lastIdCounter : id === this.#lastId) f |= F_ID_PREV;
-    else if (id === undefined) {
-      w[at] = ms;
-      w[at + 1] = counter;
+    else if (this.#numericId(id, ms, counter, at)) {
       f |= F_ID_NUM;
       at += 2;
-    } else if (this.#numericId(id, at)) {
-      f |= F_ID_NUM;
-      at += 2;
-    } else this.#strings.push(id);
+    } else this.#strings.push(id!);
     if (root === this.#lastRoot) f |= F_ROOT_PREV;
     else this.#strings.push(root);
     w[h] = recordHead(OP_END, kind, f, nFacts, 0);
