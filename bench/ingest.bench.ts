@@ -72,7 +72,8 @@
  * Human-readable tables go to stderr; the last stdout line is one JSON object.
  * Run: `npm run bench:ingest` (BENCH_QUICK=1 for a short smoke run; BENCH_EXP1_ONLY=1 runs only (4); BENCH_MAIN=0 skips the
  * in-thread comparison; BENCH_EXP1_MAIN=1 adds the in-thread variants to (4), ~20 s per run each; BENCH_EXP1_ROUNDS,
- * BENCH_EXP1_BATCH_MS change (4)'s rounds and batch time).
+ * BENCH_EXP1_BATCH_MS, BENCH_EXP1_EPOCHS change (4)'s rounds, batch time and length; BENCH_EXP1_SETTINGS=B,D times only
+ * those settings, for iterating — the goal needs all six).
  */
 
 import { execFileSync } from 'node:child_process';
@@ -916,12 +917,16 @@ try {
       const selfExtra = median(xs.map((x) => x.cpu.selfS)) - baseCpu;
       const mainExtra = median(xs.map((x) => x.cpu.mainS)) - baseMain;
       const addedUs = ((pct / 100) * median(baseSamples.map((x) => x.timing.fullSpeedMs)) * 1000) / batchesPerRun;
+      const rawPct = median(raw);
+      const flushMs = median(xs.map((x) => x.flushMs));
+      const slow = median(xs.map((x) => x.timing.slowShare));
+      const rq = median(xs.map((x) => x.timing.runQueueMs));
       if (thread === 'worker') {
-        overheadRaw[s.id] = median(raw);
-        flushMsBy[s.id] = median(xs.map((x) => x.flushMs));
+        overheadRaw[s.id] = rawPct;
+        flushMsBy[s.id] = flushMs;
         perBatchUs[s.id] = addedUs;
-        slowShare[s.id] = median(xs.map((x) => x.timing.slowShare));
-        runQueue[s.id] = median(xs.map((x) => x.timing.runQueueMs));
+        slowShare[s.id] = slow;
+        runQueue[s.id] = rq;
         mainCpuExtra[s.id] = mainExtra;
         selfCpuExtra[s.id] = selfExtra;
         startup.push(...xs.map((x) => x.startupMs));
@@ -931,12 +936,12 @@ try {
         describe(s),
         String(xs[0]!.events),
         `${median(xs.map((x) => x.ms)).toFixed(0)} ms`,
-        `${median(xs.map((x) => x.flushMs)).toFixed(0)} ms`,
+        `${flushMs.toFixed(0)} ms`,
         `${pct.toFixed(2)} % (${fmtRuns(full)})`,
-        `${median(raw).toFixed(2)} % (${fmtRuns(raw)})`,
+        `${rawPct.toFixed(2)} % (${fmtRuns(raw)})`,
         `${addedUs.toFixed(1)} µs`,
-        `${(100 * median(xs.map((x) => x.timing.slowShare))).toFixed(0)} %`,
-        `${median(xs.map((x) => x.timing.runQueueMs)).toFixed(0)} ms`,
+        `${(100 * slow).toFixed(0)} %`,
+        `${rq.toFixed(0)} ms`,
         fmtS(vcpu),
         `${fmtS(selfExtra)} (${fmtS(mainExtra)})`,
       ]);
