@@ -21,7 +21,11 @@
  * per thread; threads Virtuoso creates later inherit from their niced creator) and pinned to the
  * last CPU (`BENCH_VIRTUOSO_CPUS`, a taskset list, or `none`), so it never takes the core the
  * training runs on — the closest this 2-core machine comes to the paper's separate database
- * machine. Its CPU time
+ * machine. In Experiment 1 the training thread itself (the main thread only) is pinned to the
+ * first CPU for each timed run, baseline and settings alike (`BENCH_TRAIN_CPU`, or `none`): left
+ * free, the scheduler moves it between the cores, and every move is a run-queue wait and cold
+ * caches that land on either arm at random. provml's worker is started before the pin and keeps
+ * both cores, as in a user's process. Virtuoso's CPU time
  * (utime + stime of the whole process, /proc/<pid>/stat) is read before and after every timed run
  * and reported beside each figure, as is this process's own CPU time (all threads) and its main
  * thread's CPU time (/proc/self/task/<pid>/schedstat).
@@ -73,18 +77,18 @@
  * Run: `npm run bench:ingest` (BENCH_QUICK=1 for a short smoke run; BENCH_EXP1_ONLY=1 runs only (4); BENCH_MAIN=0 skips the
  * in-thread comparison; BENCH_EXP1_MAIN=1 adds the in-thread variants to (4), ~20 s per run each; BENCH_EXP1_ROUNDS,
  * BENCH_EXP1_BATCH_MS, BENCH_EXP1_EPOCHS change (4)'s rounds, batch time and length; BENCH_EXP1_SETTINGS=B,D times only
- * those settings, for iterating — the goal needs all six).
+ * those settings, for iterating — the goal needs all six; BENCH_EXP1_DUMP=file appends every run's per-batch timing).
  */
 
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startVirtuoso, type VirtuosoInstance } from '../test/support/virtuoso.js';
 import { fmtRate, median, percentile, round, table, yieldTurn } from './lib/stats.js';
 import { BenchTrainer } from './lib/subjects.js';
-import { PlainTraining, ProvML, resetWorkTimes, SyntheticTraining, work, workTimes, type TrainingShape } from './lib/ingest-subjects.js';
+import { PlainTraining, ProvML, resetWorkTimes, SyntheticTraining, work, workStarts, workTimes, type TrainingShape } from './lib/ingest-subjects.js';
 import { mainThreadRunQueueMs, pairedOverheads, runTiming, type OrderedRun, type RunTiming } from './lib/exp1-stats.js';
 import { HttpSparqlEndpoint, type HttpSparqlEndpointOptions } from '../src/store/http.js';
 import type { Bindings, QueryOptions, SparqlEndpoint } from '../src/store/endpoint.js';
@@ -98,6 +102,12 @@ const WITH_MAIN = process.env.BENCH_MAIN !== '0';
 const VIRTUOSO_NICE = Number(process.env.BENCH_VIRTUOSO_NICE ?? 10);
 /** CPUs Virtuoso is pinned to (taskset list), default the last one; `none` leaves it unpinned. */
 const VIRTUOSO_CPUS = process.env.BENCH_VIRTUOSO_CPUS ?? (availableParallelism() > 1 ? String(availableParallelism() - 1) : 'none');
+/**
+ * CPU the training thread (this process's main thread only) is pinned to during each timed
+ * Experiment 1 run, baseline and settings alike; `none` leaves it unpinned. Default: the first CPU,
+ * when Virtuoso is pinned to another.
+ */
+const TRAIN_CPU = process.env.BENCH_TRAIN_CPU ?? (VIRTUOSO_CPUS !== 'none' && !VIRTUOSO_CPUS.split(/[,-]/).includes('0') ? '0' : 'none');
 const N_EVENTS = QUICK ? 10_000 : 40_000; // (1) capture events per throughput run
 const CHUNK_CALLS = 500; // @Batch calls between event-loop turns in (1)
 const BATCH_SIZES = [50, 512, 2048];
@@ -154,6 +164,20 @@ function selfCpuS(): number {
  * had a machine of its own: it then never runs on the core the training holds. Returns the
  * affinity taskset reports afterwards.
  */
+/**
+ * Pin the training thread (the main thread only: `taskset -p` without `-a`) to `TRAIN_CPU` for a
+ * timed run; returns the undo, which restores its affinity. Called after the tracker's worker has
+ * started — threads inherit their creator's affinity, and provml's worker must stay free to use
+ * every core, as it would in a user's process.
+ */
+function pinTraining(): () => void {
+  if (TRAIN_CPU === 'none') return () => undefined;
+  const out = execFileSync('taskset', ['-p', '-c', String(process.pid)], { encoding: 'utf8' });
+  const before = out.slice(out.lastIndexOf(':') + 1).trim();
+  execFileSync('taskset', ['-p', '-c', TRAIN_CPU, String(process.pid)], { stdio: 'ignore' });
+  return () => execFileSync('taskset', ['-p', '-c', before, String(process.pid)], { stdio: 'ignore' });
+}
+
 function pinAll(pid: number, cpus: string): string {
   execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
   const out = execFileSync('taskset', ['-p', '-c', String(pid)], { encoding: 'utf8' });
@@ -651,16 +675,31 @@ interface Exp1Sample {
 
 let exp1Expected: number | undefined; // triples one Experiment 1 run records (from an offline journal)
 
+/**
+ * With BENCH_EXP1_DUMP=file: append one JSON line per Experiment 1 run — its timing and every
+ * batch's `work()` start (ms from the run's start) and duration — for studying the host's noise.
+ */
+function dumpRun(x: Variant, k: number, t0: number, timing: RunTiming): void {
+  const file = process.env.BENCH_EXP1_DUMP;
+  if (!file) return;
+  const r4 = (a: Float64Array, base = 0) => Array.from(a, (v) => Math.round((v - base) * 1e4) / 1e4);
+  const key = typeof x === 'string' ? x : variantKey(x);
+  appendFileSync(file, JSON.stringify({ key, k, ...timing, at: r4(workStarts(), t0), work: r4(workTimes()) }) + '\n');
+}
+
 async function exp1Run(v: VirtuosoInstance, dir: string, x: Variant, k: number): Promise<Exp1Sample> {
   if (x === 'off' || x === 'plain') {
     if (getDefaultEmitter().enabled !== false) throw new Error('baseline: a tracker is still capturing (the default emitter is not the no-op one)');
     resetWorkTimes(EXP1);
+    const unpin = pinTraining();
     const cpu = cpuClock(v.pid);
     const rq0 = mainThreadRunQueueMs();
     const t0 = performance.now();
     sinkValue += await (x === 'off' ? new SyntheticTraining(EXP1) : new PlainTraining(EXP1)).run();
     const ms = performance.now() - t0;
+    unpin();
     const timing = runTiming(ms, 0, workTimes(), mainThreadRunQueueMs() - rq0);
+    dumpRun(x, k, t0, timing);
     return { ms, flushMs: 0, timing, startupMs: 0, events: 0, cpu: cpu() };
   }
   const { s, thread } = x;
@@ -681,6 +720,7 @@ async function exp1Run(v: VirtuosoInstance, dir: string, x: Variant, k: number):
   if (prov.thread !== thread) throw new Error(`${tag}: tracker runs on the ${prov.thread} thread`);
   const startupMs = await ready(prov);
   resetWorkTimes(EXP1);
+  const unpin = pinTraining(); // after ready(): the worker keeps every core
   const cpu = cpuClock(v.pid);
   const rq0 = mainThreadRunQueueMs();
   const t0 = performance.now();
@@ -689,7 +729,9 @@ async function exp1Run(v: VirtuosoInstance, dir: string, x: Variant, k: number):
   await prov.flush();
   const ms = performance.now() - t0;
   const flushMs = performance.now() - t1;
+  unpin();
   const timing = runTiming(ms, flushMs, workTimes(), mainThreadRunQueueMs() - rq0);
+  dumpRun(x, k, t0, timing);
   const used = cpu();
   const stats = prov.stats();
   await prov.shutdown();
@@ -949,7 +991,7 @@ try {
   }
   const batchMs = baseMs / batchesPerRun;
   table(
-    `(4) Paper Experiment 1 settings: ${EXP1.epochs} epochs × ${EXP1.batches} batches, ~${batchMs.toFixed(2)} ms per batch (work + 1 awaited turn), ~${(baseMs / 1000).toFixed(1)} s per run incl. the final flush; each setting run paired with the baseline runs on either side of it (the same decorated loop, provml off), median of ${ROUNDS} pairs; "at full host speed" counts each batch's own work at the run's unthrottled time (bench/lib/exp1-stats.ts); slow batches: share of work() calls ≥ 1.2× the run's nominal (the host's slow phases; equal shares = no hidden slowdown); Virtuoso at nice ${VIRTUOSO_NICE}${VIRTUOSO_CPUS === 'none' ? '' : ` pinned to CPU ${VIRTUOSO_CPUS}`}, CPU per run (median); goal ≤ ${OVERHEAD_GOAL_PCT} % (worker)`,
+    `(4) Paper Experiment 1 settings: ${EXP1.epochs} epochs × ${EXP1.batches} batches, ~${batchMs.toFixed(2)} ms per batch (work + 1 awaited turn), ~${(baseMs / 1000).toFixed(1)} s per run incl. the final flush; each setting run paired with the baseline runs on either side of it (the same decorated loop, provml off), median of ${ROUNDS} pairs; "at full host speed" counts each batch's own work at the run's unthrottled time (bench/lib/exp1-stats.ts); slow batches: share of work() calls ≥ 1.2× the run's nominal (the host's slow phases; equal shares = no hidden slowdown); Virtuoso at nice ${VIRTUOSO_NICE}${VIRTUOSO_CPUS === 'none' ? '' : ` pinned to CPU ${VIRTUOSO_CPUS}`}, CPU per run (median); training thread ${TRAIN_CPU === 'none' ? 'unpinned' : `pinned to CPU ${TRAIN_CPU} during each timed run (provml's worker unpinned)`}; goal ≤ ${OVERHEAD_GOAL_PCT} % (worker)`,
     rows,
   );
 
@@ -959,6 +1001,7 @@ try {
     settings_overhead_raw_pct: r2(overheadRaw),
     settings_overhead_pairs_pct: Object.fromEntries(SETTINGS.map((s) => [s.id, (paired.fullSpeed.get(s.id) ?? []).map((x) => round(x, 2))])),
     settings_overhead_raw_pairs_pct: Object.fromEntries(SETTINGS.map((s) => [s.id, (paired.raw.get(s.id) ?? []).map((x) => round(x, 2))])),
+    exp1_training_cpu: TRAIN_CPU,
     settings_overhead_method: 'median over rounds of (setting / mean of the baseline runs on either side − 1), each run at full host speed (bench/lib/exp1-stats.ts); raw: the same with wall times',
     exp1_final_flush_ms: r2(flushMsBy, 1),
     exp1_added_us_per_batch: r2(perBatchUs, 1),

@@ -45,24 +45,36 @@ export function work(reps: number, seed: number): number {
  * speed swings (which stretch `work()` itself) from what provml adds around it.
  */
 let WORK_MS = new Float64Array(0);
-
+/** When each batch's `work()` call began (performance.now()), by batch number. */
+let WORK_AT = new Float64Array(0);
 /** The per-batch `work()` times of the last run (see {@link resetWorkTimes}). */
 export function workTimes(): Float64Array {
   return WORK_MS;
+}
+
+/** When each batch's `work()` began in the last run (performance.now() ms); the gaps between them are what lies outside `work()`. */
+export function workStarts(): Float64Array {
+  return WORK_AT;
 }
 
 function timedWork(reps: number, i: number): number {
   const t0 = performance.now();
   const v = work(reps, i);
   WORK_MS[i] = performance.now() - t0;
+  WORK_AT[i] = t0;
   return v;
 }
 
 /** Size the per-batch `work()` times for a run of `shape` (call before each run). */
 export function resetWorkTimes(shape: TrainingShape): void {
   const n = shape.epochs * shape.batches;
-  if (WORK_MS.length !== n) WORK_MS = new Float64Array(n);
-  else WORK_MS.fill(0);
+  if (WORK_MS.length !== n) {
+    WORK_MS = new Float64Array(n);
+    WORK_AT = new Float64Array(n);
+  } else {
+    WORK_MS.fill(0);
+    WORK_AT.fill(0);
+  }
 }
 
 export interface TrainingShape {
