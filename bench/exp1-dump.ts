@@ -13,7 +13,7 @@
  */
 
 import { readFileSync } from 'node:fs';
-import { pairedOverheads, type OrderedRun, type RunTiming } from './lib/exp1-stats.js';
+import { baselinesAround, pairedOverheads, type OrderedRun, type RunTiming } from './lib/exp1-stats.js';
 import { median, round } from './lib/stats.js';
 
 interface DumpLine extends RunTiming {
@@ -45,28 +45,27 @@ const nominal = median(runs.filter(base).map((r) => r.nominalMs));
 const own = pairedOverheads(ordered((r) => r)).fullSpeed;
 const common = pairedOverheads(ordered((r) => ({ ...r, fullSpeedMs: r.wallMs - r.workMs + r.work.length * nominal + r.runQueueMs }))).fullSpeed;
 
-// The gap between two work() calls: what lies outside the training's own work, per batch.
+// The gap between two work() calls, per batch: what lies outside the training's own work.
 const gaps = (r: DumpLine) => {
   const g: number[] = [];
   for (let i = 0; i + 1 < r.work.length; i++) g.push(1000 * (r.at[i + 1]! - r.at[i]! - r.work[i]!));
   return { mean: g.reduce((a, b) => a + b, 0) / g.length, median: median(g) };
 };
-// Encoded as RunTimings so pairedOverheads' neighbour rule applies; fullSpeedMs carries the gap.
-const asGap = (f: 'mean' | 'median') => (r: DumpLine) => ({ ...r, fullSpeedMs: gaps(r)[f] });
-const keys = [...own.keys()];
-/** Per setting, each run's gap minus the mean of the baseline runs on either side. */
-const perKey = (f: 'mean' | 'median') => {
-  const all = new Map<string, number[]>();
-  const seq = ordered(asGap(f));
+const runGaps = runs.map(gaps);
+const seq = ordered((r) => r);
+/** Per setting, each run's gap (µs) minus the mean of the baseline runs on either side. */
+const gapAdded = (f: 'mean' | 'median') => {
+  const g = runGaps.map((x) => x[f]);
+  const out = new Map<string, number[]>();
   for (let j = 0; j < seq.length; j++) {
-    if (seq[j]!.key === 'base') continue;
-    const near = [seq.slice(0, j).reverse().find((x) => x.key === 'base'), seq.slice(j + 1).find((x) => x.key === 'base')].filter((x) => x !== undefined);
-    if (near.length) all.set(seq[j]!.key, [...(all.get(seq[j]!.key) ?? []), seq[j]!.t.fullSpeedMs - near.reduce((s, x) => s + x.t.fullSpeedMs, 0) / near.length]);
+    const around = seq[j]!.key === 'base' ? [] : baselinesAround(seq, j);
+    if (around.length) out.set(seq[j]!.key, [...(out.get(seq[j]!.key) ?? []), g[j]! - around.reduce((s, k) => s + g[k]!, 0) / around.length]);
   }
-  return all;
+  return out;
 };
-const gapMean = perKey('mean');
-const gapMedian = perKey('median');
+const keys = [...own.keys()];
+const gapMean = gapAdded('mean');
+const gapMedian = gapAdded('median');
 console.error(`${file}: ${runs.length} runs, common nominal ${nominal.toFixed(4)} ms`);
 console.error('setting  goal figure  at one common nominal (pairs)                     gap added: mean / median per batch');
 for (const k of keys) {

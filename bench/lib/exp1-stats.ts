@@ -101,6 +101,32 @@ export interface PairedOverheads {
 }
 
 /**
+ * Indexes of the baseline runs (`key` `'base'`) nearest before and after run `j`: the one or two
+ * a setting run is compared with.
+ *
+ * @example
+ * ```ts
+ * const pair = baselinesAround(runs, 3).map((k) => runs[k]!.t); // the baselines either side of run 3
+ * ```
+ */
+export function baselinesAround(runs: readonly { key: string }[], j: number): number[] {
+  const out: number[] = [];
+  for (let k = j - 1; k >= 0; k--) {
+    if (runs[k]!.key === 'base') {
+      out.push(k);
+      break;
+    }
+  }
+  for (let k = j + 1; k < runs.length; k++) {
+    if (runs[k]!.key === 'base') {
+      out.push(k);
+      break;
+    }
+  }
+  return out;
+}
+
+/**
  * Each setting run against the baseline runs right before and after it (their mean; one of them
  * at the ends of the sequence), as % over that baseline, raw and at full host speed. A drift of
  * the machine over minutes then cancels; what a pair still differs by is the run-to-run noise.
@@ -116,19 +142,7 @@ export function pairedOverheads(runs: readonly OrderedRun[]): PairedOverheads {
   for (let j = 0; j < runs.length; j++) {
     const r = runs[j]!;
     if (r.key === 'base') continue;
-    const around: RunTiming[] = [];
-    for (let k = j - 1; k >= 0; k--) {
-      if (runs[k]!.key === 'base') {
-        around.push(runs[k]!.t);
-        break;
-      }
-    }
-    for (let k = j + 1; k < runs.length; k++) {
-      if (runs[k]!.key === 'base') {
-        around.push(runs[k]!.t);
-        break;
-      }
-    }
+    const around = baselinesAround(runs, j).map((k) => runs[k]!.t);
     if (around.length === 0) continue;
     const mean = (f: (t: RunTiming) => number) => around.reduce((s, t) => s + f(t), 0) / around.length;
     const push = (m: Map<string, number[]>, v: number) => m.set(r.key, [...(m.get(r.key) ?? []), v]);
