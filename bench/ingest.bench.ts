@@ -159,11 +159,12 @@ function selfCpuS(): number {
   return (u.user + u.system) / 1e6;
 }
 
-/**
- * Pin every thread of `pid` to `cpus` (`taskset -a -p -c`, util-linux), as the paper's database
- * had a machine of its own: it then never runs on the core the training holds. Returns the
- * affinity taskset reports afterwards.
- */
+/** The CPU list `pid`'s (main thread's) affinity allows, as taskset reports it (e.g. `0,1`). */
+function affinity(pid: number): string {
+  const out = execFileSync('taskset', ['-p', '-c', String(pid)], { encoding: 'utf8' });
+  return out.slice(out.lastIndexOf(':') + 1).trim();
+}
+
 /**
  * Pin the training thread (the main thread only: `taskset -p` without `-a`) to `TRAIN_CPU` for a
  * timed run; returns the undo, which restores its affinity. Called after the tracker's worker has
@@ -172,16 +173,19 @@ function selfCpuS(): number {
  */
 function pinTraining(): () => void {
   if (TRAIN_CPU === 'none') return () => undefined;
-  const out = execFileSync('taskset', ['-p', '-c', String(process.pid)], { encoding: 'utf8' });
-  const before = out.slice(out.lastIndexOf(':') + 1).trim();
+  const before = affinity(process.pid);
   execFileSync('taskset', ['-p', '-c', TRAIN_CPU, String(process.pid)], { stdio: 'ignore' });
   return () => execFileSync('taskset', ['-p', '-c', before, String(process.pid)], { stdio: 'ignore' });
 }
 
+/**
+ * Pin every thread of `pid` to `cpus` (`taskset -a -p -c`, util-linux), as the paper's database
+ * had a machine of its own: it then never runs on the core the training holds. Returns the
+ * affinity taskset reports afterwards.
+ */
 function pinAll(pid: number, cpus: string): string {
   execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
-  const out = execFileSync('taskset', ['-p', '-c', String(pid)], { encoding: 'utf8' });
-  const list = out.slice(out.lastIndexOf(':') + 1).trim();
+  const list = affinity(pid);
   if (list !== cpus) throw new Error(`taskset: Virtuoso's affinity is ${list}, not ${cpus}`);
   return list;
 }

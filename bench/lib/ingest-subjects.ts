@@ -45,8 +45,10 @@ export function work(reps: number, seed: number): number {
  * speed swings (which stretch `work()` itself) from what provml adds around it.
  */
 let WORK_MS = new Float64Array(0);
+
 /** When each batch's `work()` call began (performance.now()), by batch number. */
 let WORK_AT = new Float64Array(0);
+
 /** The per-batch `work()` times of the last run (see {@link resetWorkTimes}). */
 export function workTimes(): Float64Array {
   return WORK_MS;
