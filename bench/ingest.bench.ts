@@ -89,6 +89,7 @@ import { startVirtuoso, type VirtuosoInstance } from '../test/support/virtuoso.j
 import { fmtRate, median, percentile, round, table, yieldTurn } from './lib/stats.js';
 import { BenchTrainer } from './lib/subjects.js';
 import { PlainTraining, ProvML, resetWorkTimes, SyntheticTraining, work, workStarts, workTimes, type TrainingShape } from './lib/ingest-subjects.js';
+import { affinity, pinTraining } from './lib/pin.js';
 import { mainThreadRunQueueMs, pairedOverheads, runTiming, type OrderedRun, type RunTiming } from './lib/exp1-stats.js';
 import { HttpSparqlEndpoint, type HttpSparqlEndpointOptions } from '../src/store/http.js';
 import type { Bindings, QueryOptions, SparqlEndpoint } from '../src/store/endpoint.js';
@@ -157,25 +158,6 @@ function mainThreadCpuS(): number {
 function selfCpuS(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
-}
-
-/** The CPU list `pid`'s (main thread's) affinity allows, as taskset reports it (e.g. `0,1`). */
-function affinity(pid: number): string {
-  const out = execFileSync('taskset', ['-p', '-c', String(pid)], { encoding: 'utf8' });
-  return out.slice(out.lastIndexOf(':') + 1).trim();
-}
-
-/**
- * Pin the training thread (the main thread only: `taskset -p` without `-a`) to `TRAIN_CPU` for a
- * timed run; returns the undo, which restores its affinity. Called after the tracker's worker has
- * started — threads inherit their creator's affinity, and provml's worker must stay free to use
- * every core, as it would in a user's process.
- */
-function pinTraining(): () => void {
-  if (TRAIN_CPU === 'none') return () => undefined;
-  const before = affinity(process.pid);
-  execFileSync('taskset', ['-p', '-c', TRAIN_CPU, String(process.pid)], { stdio: 'ignore' });
-  return () => execFileSync('taskset', ['-p', '-c', before, String(process.pid)], { stdio: 'ignore' });
 }
 
 /**
@@ -695,7 +677,7 @@ async function exp1Run(v: VirtuosoInstance, dir: string, x: Variant, k: number):
   if (x === 'off' || x === 'plain') {
     if (getDefaultEmitter().enabled !== false) throw new Error('baseline: a tracker is still capturing (the default emitter is not the no-op one)');
     resetWorkTimes(EXP1);
-    const unpin = pinTraining();
+    const unpin = pinTraining(TRAIN_CPU);
     const cpu = cpuClock(v.pid);
     const rq0 = mainThreadRunQueueMs();
     const t0 = performance.now();
@@ -724,7 +706,7 @@ async function exp1Run(v: VirtuosoInstance, dir: string, x: Variant, k: number):
   if (prov.thread !== thread) throw new Error(`${tag}: tracker runs on the ${prov.thread} thread`);
   const startupMs = await ready(prov);
   resetWorkTimes(EXP1);
-  const unpin = pinTraining(); // after ready(): the worker keeps every core
+  const unpin = pinTraining(TRAIN_CPU); // after ready(): the worker keeps every core
   const cpu = cpuClock(v.pid);
   const rq0 = mainThreadRunQueueMs();
   const t0 = performance.now();

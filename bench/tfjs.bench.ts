@@ -17,7 +17,9 @@
  * `ProvML.init()` up to its first `flush()` (the pipeline's start-up: with the worker pipeline,
  * starting the worker) and `shutdown()` are untimed; the start-up is reported apart. Epochs are
  * chosen from the CPU time of one-epoch calibration fits so that one fit lasts ≥ 20 s
- * (BENCH_QUICK=1: ~3 s fits, 2 pairs; BENCH_EPOCHS=N forces N).
+ * (BENCH_QUICK=1: ~3 s fits, 2 pairs; BENCH_EPOCHS=N forces N). The training thread (the main
+ * thread only) is pinned to CPU 0 for every timed fit, both arms (`BENCH_TRAIN_CPU`, or `none`), as
+ * in bench:ingest's Experiment 1; provml's worker and V8's helper threads keep every core.
  *
  * Human-readable tables go to stderr; the last stdout line is one JSON object.
  * Run: `npm run bench:tfjs` (BENCH_QUICK=1 for a smoke run; BENCH_PAIRS=N to change the pairs).
@@ -30,6 +32,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PerformanceObserver, constants as perfConstants, type PerformanceEntry } from 'node:perf_hooks';
 import { buildModel, makeData, PlainLoop, TrackedLoop, type TrainData } from './lib/tfjs-subjects.js';
+import { pinTraining } from './lib/pin.js';
 import { procCpuMs, startServe, stopServe } from './lib/serve-child.js';
 import { median, round, table, yieldTurn, collect } from './lib/stats.js';
 import { ProvML } from '../src/index.js';
@@ -44,6 +47,7 @@ const DIMS = 32;
 const BATCH = 32;
 const LR = 1e-3;
 const SEED = 20240611;
+const TRAIN_CPU = process.env.BENCH_TRAIN_CPU ?? (availableParallelism() > 1 ? '0' : 'none');
 const root = resolve(import.meta.dirname, '..');
 const t00 = performance.now();
 const loadStart = loadavg();
@@ -101,11 +105,13 @@ async function measure(body: () => Promise<unknown>, after?: () => Promise<void>
   gcs.length = 0;
   const m0 = mainCpuMs();
   const c0 = cpuMs();
+  const unpin = pinTraining(TRAIN_CPU); // after the tracker's start-up: its worker keeps every core
   const t0 = performance.now();
   await body();
   const t1 = performance.now();
   const c1 = cpuMs();
   const m1 = mainCpuMs();
+  unpin();
   if (after) await after();
   const t2 = performance.now();
   const c2 = cpuMs();
@@ -201,7 +207,7 @@ const batchCpuMs = median(calibRuns.map((r) => r.cpu_ms)) / BATCHES_PER_EPOCH;
 const EPOCHS = Number(process.env.BENCH_EPOCHS ?? 0) || Math.max(1, Math.ceil((TARGET_FIT_S * 1000) / (batchCpuMs * BATCHES_PER_EPOCH)));
 process.stderr.write(
   `tfjs ${tf.version.tfjs}, backend ${tf.getBackend()}: ${batchMs.toFixed(2)} ms per batch of ${BATCH} (${batchCpuMs.toFixed(2)} ms CPU; calibration, load ${loadavg()[0]!.toFixed(2)}); ` +
-    `${EPOCHS} epochs × ${BATCHES_PER_EPOCH} batches ≈ ${((EPOCHS * BATCHES_PER_EPOCH * batchCpuMs) / 1000).toFixed(1)} s CPU per fit; ${PAIRS} pairs per configuration\n`,
+    `${EPOCHS} epochs × ${BATCHES_PER_EPOCH} batches ≈ ${((EPOCHS * BATCHES_PER_EPOCH * batchCpuMs) / 1000).toFixed(1)} s CPU per fit; ${PAIRS} pairs per configuration; training thread ${TRAIN_CPU === 'none' ? 'unpinned' : `pinned to CPU ${TRAIN_CPU} during each timed fit`}\n`,
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -372,6 +378,7 @@ const json = {
   samples: SAMPLES,
   batch_size: BATCH,
   pairs_per_config: PAIRS,
+  training_cpu: TRAIN_CPU,
   tfjs: tf.version.tfjs,
   backend: tf.getBackend(),
   quick: QUICK,
