@@ -19,7 +19,7 @@
  * chosen from the CPU time of one-epoch calibration fits so that one fit lasts ≥ 20 s
  * (BENCH_QUICK=1: ~3 s fits, 2 pairs; BENCH_EPOCHS=N forces N). `BENCH_TRAIN_CPU=0` pins the
  * training thread (the main thread only) to CPU 0 for every timed fit, both arms, as bench:ingest's
- * Experiment 1 does. It is off by default here: in a full run at 76a752d+ it made both provml arms
+ * Experiment 1 does. It is off by default here: in a full run (at 1448560) it made both provml arms
  * dearer (embedded 2.60 %, custom loop 3.17 %, against 1.65 % and −0.99 % unpinned), since a
  * pinned training cannot move away from the core where the worker's store loading runs.
  *
