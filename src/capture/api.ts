@@ -132,7 +132,8 @@ function parentOf(em: EventEmitterLike, at: number): Frame {
   return als.getStore() ?? implicitWorkflow(scriptWorkflowPlan(), scriptWorkflowPlan(), em, at);
 }
 
-function planFor(kind: ActivityKind, name: string, opts: TrackOptions & { stage?: StageType }, parent: Frame): Plan {
+/** @internal */
+export function planFor(kind: ActivityKind, name: string, opts: TrackOptions & { stage?: StageType }, parent: Frame): Plan {
   const spec = opts.spec ?? `${parent.spec}/${name}`;
   const key = `${kind}\u0000${spec}`;
   let plan = apiPlans.get(key);
@@ -157,7 +158,8 @@ function planFor(kind: ActivityKind, name: string, opts: TrackOptions & { stage?
 const IN_ENTRIES = Object.entries(IN_ROLES) as ReadonlyArray<[keyof typeof IN_ROLES, ValueRole]>;
 
 /** Argument-side facts of a `track.*` call, then its tags (validated per call: they may change). */
-function startFacts(opts: TrackOptions, kind: ActivityKind, name: string): Fact[] | undefined {
+/** @internal */
+export function startFacts(opts: TrackOptions, kind: ActivityKind, name: string): Fact[] | undefined {
   let facts: Fact[] | undefined;
   for (let i = 0; i < IN_ENTRIES.length; i++) {
     const [k, role] = IN_ENTRIES[i]!;
@@ -257,7 +259,8 @@ const NOOP_EXECUTION: Execution = Object.freeze({
  * closures; not `Object.create(frame)`, which turns every frame into a prototype at microseconds
  * a call).
  */
-class Handle implements Execution {
+/** @internal */
+export class Handle implements Execution {
   readonly id: string;
   readonly root: string;
   readonly kind: ActivityKind;

@@ -6,6 +6,7 @@
  */
 
 import { now, track, type DataRefSummary, type Execution, type ExecutionInfo, type StartOptions } from '../../capture/index.js';
+import { endedBatch, type BatchOut } from '../../capture/api-batch.js';
 import { fitFacts, isNum, modelArchitecture } from './facts.js';
 import type { FitLogs, FitModel, ProvmlCallback, ProvmlCallbackOptions } from './types.js';
 
@@ -81,6 +82,11 @@ export function provmlCallback(options: ProvmlCallbackOptions = {}): ProvmlCallb
   // Reused for every epoch/batch (track.start keeps nothing of them): no per-batch options object.
   const epochOpts: StartOptions = { name: 'epoch', tracker: options.tracker };
   const batchOpts: StartOptions = { name: 'batch', tracker: options.tracker };
+  // A recorded batch's measures, for endedBatch: names kept while the logs' keys stay the same (a
+  // fit's batches all have the same), values rewritten each batch. Copied on change, never mutated
+  // in place, so a list handed on stays what it was.
+  let batchOuts: BatchOut[] = [];
+  const batchValues = new Float64Array(16);
   const valEpochOpts: StartOptions = { name: 'epoch', tracker: options.tracker };
 
   const fault = (e: unknown): void => {
@@ -118,6 +124,31 @@ export function provmlCallback(options: ProvmlCallbackOptions = {}): ProvmlCallb
       if (exec) put(exec, k, logs[k], into, k.slice(VAL.length));
     }
     return found;
+  }
+
+  /**
+   * A batch's measures as `record(b, logs, true)` would record them, into batchOuts/batchValues:
+   * their count, or -1 when there are more than 16 (the general path takes those).
+   */
+  function batchMeasures(logs: FitLogs | undefined): number {
+    outN = 0;
+    if (!logs) return 0;
+    if (measures) {
+      for (let j = 0; j < measures.length; j++) if (!putOut(measures[j]!, logs[measures[j]!])) return -1;
+    } else for (const k in logs) if (k !== 'batch' && k !== 'size' && !putOut(k, logs[k])) return -1;
+    return outN;
+  }
+  let outN = 0;
+  /** One measure into batchOuts/batchValues (skipped unless a number); false when 16 are already there. */
+  function putOut(k: string, v: unknown): boolean {
+    if (!isNum(v)) return true;
+    if (outN === 16) return false;
+    if (batchOuts[outN]?.name !== k) {
+      batchOuts = batchOuts.slice(0, outN);
+      batchOuts.push({ role: 'measure', name: k });
+    }
+    batchValues[outN++] = v;
+    return true;
   }
 
   /** Start the batch that began at `from` (parent: the epoch, else the stage). */
@@ -273,9 +304,17 @@ export function provmlCallback(options: ProvmlCallbackOptions = {}): ProvmlCallb
       }
       try {
         const i = isNum(index) && index >= 0 ? index : undefined;
-        const b = startBatch(i, from);
-        record(b, logs, true);
-        b.end();
+        const n = i === undefined ? -1 : batchMeasures(logs);
+        if (n >= 0) {
+          batchOpts.parent = epoch ?? stage;
+          batchOpts.index = i;
+          batchOpts.startedAt = from;
+          endedBatch(batchOpts as StartOptions & { index: number; startedAt: number }, batchOuts, batchValues, n);
+        } else {
+          const b = startBatch(i, from);
+          record(b, logs, true);
+          b.end();
+        }
         nextBatch = (i ?? nextBatch) + 1;
         if (sizeUnknown) {
           // fitDataset: tf.js knows the batch size only from the data; the first batch's is it.

@@ -1,0 +1,64 @@
+/**
+ * A batch an integration learns of only once it has ended (the TF.js callback: tf.js reports a
+ * batch at its end, with its logs). Recorded through the emitter's batch lane when it has one, as a
+ * decorated `@Batch` is (capture/lane.ts): its start and a numeric end written straight into the
+ * hand-off buffer, the id as two numbers — no event objects, no id text. Inside a fit, the general
+ * path (`track.start` + `record` + `end`) cost the training's thread 44–69 µs per batch; most of
+ * it was the id's text and the event objects. The records are those of the general path
+ * (test/unit/capture/api-batch.test.ts runs both).
+ *
+ * @module
+ */
+
+import { now } from './clock.js';
+import { BATCH_LANE, getDefaultEmitter } from './emitter.js';
+import { emitPlanSpec } from './engine.js';
+import type { ValueRole } from './events.js';
+import { LAST_ID, nextIdNumbers } from './ids.js';
+import { checkArgs, type Plan } from './plan.js';
+import { Handle, planFor, startFacts, track, type StartOptions } from './api.js';
+
+/** One output of an ended batch: its role and name (the value goes beside it, as a number). @internal */
+export interface BatchOut {
+  readonly role: ValueRole;
+  readonly name: string;
+}
+
+const NO_ARGS: readonly unknown[] = [];
+const last: { plan: Plan | undefined; parentSpec: string; name: string } = { plan: undefined, parentSpec: '', name: '' };
+
+/**
+ * Record a batch execution started at `opts.startedAt` under `opts.parent` (index `opts.index`),
+ * ended now, with the facts `outs[k]` = `values[k]` for k < n (n ≤ 16): the same records as
+ * `track.start('batch', opts)`, `record(outs[k].role, outs[k].name, values[k])` for each, `end()`
+ * — which it falls back to when the emitter has no lane, the parent is not an execution handle, or
+ * the options carry start facts (params, tags). Never throws for a disabled tracker. @internal
+ */
+export function endedBatch(opts: StartOptions & { startedAt: number; index: number }, outs: readonly BatchOut[], values: Float64Array, n: number): void {
+  const em = opts.tracker ?? getDefaultEmitter();
+  if (em.enabled === false) return;
+  const lane = em[BATCH_LANE];
+  const parent = Handle.frameOf(opts.parent);
+  const name = opts.name ?? 'batch';
+  if (lane === undefined || parent === undefined || n > 16 || startFacts(opts, 'batch', name) !== undefined) {
+    const b = track.start('batch', opts);
+    for (let k = 0; k < n; k++) b.record(outs[k]!.role, outs[k]!.name, values[k]);
+    b.end();
+    return;
+  }
+  // planFor builds its key from strings; a fit's batches all share one plan, so remember the last.
+  let plan = last.plan;
+  if (plan === undefined || last.parentSpec !== parent.spec || last.name !== name || opts.spec !== undefined) {
+    plan = planFor('batch', name, opts, parent);
+    if (!plan.argsChecked) checkArgs(plan, NO_ARGS);
+    last.plan = opts.spec === undefined ? plan : undefined;
+    last.parentSpec = parent.spec;
+    last.name = name;
+  }
+  emitPlanSpec(plan, em, parent.workflowSpec);
+  nextIdNumbers(opts.startedAt);
+  const ms = LAST_ID.ms;
+  const counter = LAST_ID.counter;
+  lane.start(ms, counter, parent.root, parent.id, plan.spec, opts.startedAt, opts.index);
+  lane.end(ms, counter, parent.root, now(), outs, values, n);
+}

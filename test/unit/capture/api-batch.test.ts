@@ -1,0 +1,71 @@
+// endedBatch (capture/api-batch.ts): a batch an integration learns of at its end — the TF.js
+// callback's — goes through the emitter's batch lane when it has one. The events the worker
+// decodes must be exactly those of track.start + record + end, whichever path a call takes.
+import { afterEach, describe, expect, test } from 'vitest';
+import { endedBatch, type BatchOut } from '../../../src/capture/api-batch.js';
+import { endOpenWorkflows, track, type CaptureEvent, type StartOptions } from '../../../src/capture/index.js';
+import { Collector, LaneCollector } from './helpers.js';
+
+/** Ids by order of first appearance; times dropped but a batch's start (the one endedBatch is given). */
+function normalized(events: readonly CaptureEvent[]): unknown[] {
+  const ids = new Map<string, string>();
+  const id = (s: string | undefined) => (s === undefined ? undefined : (ids.get(s) ?? (ids.set(s, `#${ids.size}`), `#${ids.size - 1}`)));
+  return events.map((e) => {
+    if (e.t === 'spec' || e.t === 'describe') return e;
+    return { ...e, id: id(e.id), root: id(e.root), ...('parent' in e ? { parent: id(e.parent) } : {}), at: e.t === 'start' && e.kind === 'batch' ? e.at : 0 };
+  });
+}
+
+const out = (...names: string[]): BatchOut[] => names.map((name) => ({ role: 'measure', name }));
+
+/** A run with one epoch and the given batches, each [index, names, values], through endedBatch. */
+function capture(c: Collector, batches: [number, BatchOut[], number[]][], extra: Partial<StartOptions> = {}): unknown[] {
+  track.workflow({ name: 'ended', tracker: c }, () => {
+    const epoch = track.start('epoch', { name: 'epoch', tracker: c, index: 0, startedAt: 1_700_000_000_000 });
+    let t = 1_700_000_000_001;
+    for (const [index, outs, vals] of batches) {
+      const values = new Float64Array(16);
+      values.set(vals);
+      endedBatch({ name: 'batch', tracker: c, parent: epoch, index, startedAt: t++, ...extra }, outs, values, vals.length);
+    }
+    epoch.end();
+  });
+  return normalized(c.events);
+}
+
+const cases: Record<string, [number, BatchOut[], number[]][]> = {
+  'one measure': [[0, out('loss'), [0.5]]],
+  'several measures, the same list each batch': [
+    [0, out('loss', 'acc'), [0.5, 0.7]],
+    [1, out('loss', 'acc'), [0.4, 0.8]],
+  ],
+  'no measures': [[3, [], []]],
+  'NaN and infinities': [[0, out('loss', 'acc'), [Number.NaN, -Infinity]]],
+  'the measures change between batches': [
+    [0, out('loss'), [1]],
+    [1, out('loss', 'acc'), [2, 3]],
+    [2, out('acc'), [4]],
+  ],
+  'sixteen measures': [[0, out(...Array.from({ length: 16 }, (_, k) => `m${k}`)), Array.from({ length: 16 }, (_, k) => k / 3)]],
+};
+
+describe('endedBatch records exactly what track.start + record + end would', () => {
+  afterEach(() => endOpenWorkflows());
+
+  for (const [name, batches] of Object.entries(cases)) {
+    test(name, () => {
+      const general = capture(new Collector(), batches);
+      const lane = new LaneCollector();
+      expect(capture(lane, batches)).toEqual(general);
+      expect(lane.laneCalls).toBe(2 * batches.length); // the lane was taken, once per start and end
+    });
+  }
+
+  test('start facts (params, tags) take the general path, and record the same', () => {
+    const batches: [number, BatchOut[], number[]][] = [[0, out('loss'), [0.5]]];
+    const general = capture(new Collector(), batches, { params: { lr: 0.1 } });
+    const lane = new LaneCollector();
+    expect(capture(lane, batches, { params: { lr: 0.1 } })).toEqual(general);
+    expect(lane.laneCalls).toBe(0);
+  });
+});
