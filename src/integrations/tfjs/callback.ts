@@ -151,12 +151,17 @@ export function provmlCallback(options: ProvmlCallbackOptions = {}): ProvmlCallb
     return true;
   }
 
-  /** Start the batch that began at `from` (parent: the epoch, else the stage). */
-  function startBatch(index: number | undefined, from: number): Execution {
+  /** The options of the batch that began at `from` (parent: the epoch, else the stage). */
+  function batchOptions<I extends number | undefined>(index: I, from: number): StartOptions & { index: I; startedAt: number } {
     batchOpts.parent = epoch ?? stage;
     batchOpts.index = index;
     batchOpts.startedAt = from;
-    return track.start('batch', batchOpts);
+    return batchOpts as StartOptions & { index: I; startedAt: number };
+  }
+
+  /** Start the batch that began at `from`. */
+  function startBatch(index: number | undefined, from: number): Execution {
+    return track.start('batch', batchOptions(index, from));
   }
 
   function closeOpen(error: unknown): void {
@@ -305,11 +310,8 @@ export function provmlCallback(options: ProvmlCallbackOptions = {}): ProvmlCallb
       try {
         const i = isNum(index) && index >= 0 ? index : undefined;
         const n = i === undefined ? -1 : batchMeasures(logs);
-        if (n >= 0) {
-          batchOpts.parent = epoch ?? stage;
-          batchOpts.index = i;
-          batchOpts.startedAt = from;
-          endedBatch(batchOpts as StartOptions & { index: number; startedAt: number }, batchOuts, batchValues, n);
+        if (i !== undefined && n >= 0) {
+          endedBatch(batchOptions(i, from), batchOuts, batchValues, n);
         } else {
           const b = startBatch(i, from);
           record(b, logs, true);
