@@ -69,3 +69,16 @@ export class LaneCollector extends Collector {
 }
 
 export const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
+
+/**
+ * Ids by order of first appearance, times dropped (but where `keepAt` says otherwise): two runs
+ * of the same code compare equal.
+ */
+export function normalized(events: readonly CaptureEvent[], keepAt: (e: CaptureEvent) => boolean = () => false): unknown[] {
+  const ids = new Map<string, string>();
+  const id = (s: string | undefined) => (s === undefined ? undefined : (ids.get(s) ?? (ids.set(s, `#${ids.size}`), `#${ids.size - 1}`)));
+  return events.map((e) => {
+    if (e.t === 'spec' || e.t === 'describe') return e;
+    return { ...e, id: id(e.id), root: id(e.root), ...('parent' in e ? { parent: id(e.parent) } : {}), at: keepAt(e) ? e.at : 0 };
+  });
+}

@@ -2,8 +2,8 @@
 // written straight into the emitter's hand-off buffer. Whatever path a call takes, the events the
 // worker decodes must be exactly those `emit` would have carried.
 import { afterEach, describe, expect, test } from 'vitest';
-import { Batch, Epoch, Transformation, Workflow, WorkflowRun, endOpenWorkflows, setDefaultEmitter, track, type CaptureEvent } from '../../../src/capture/index.js';
-import { Collector, LaneCollector } from './helpers.js';
+import { Batch, Epoch, Transformation, Workflow, WorkflowRun, endOpenWorkflows, setDefaultEmitter, track } from '../../../src/capture/index.js';
+import { Collector, LaneCollector, normalized } from './helpers.js';
 
 @Workflow({ name: 'lane' })
 class Loop {
@@ -68,16 +68,6 @@ class Loop {
   inner(x: number): number {
     return x * 2;
   }
-}
-
-/** Ids by order of first appearance, times dropped: two runs of the same code compare equal. */
-function normalized(events: readonly CaptureEvent[]): unknown[] {
-  const ids = new Map<string, string>();
-  const id = (s: string | undefined) => (s === undefined ? undefined : (ids.get(s) ?? (ids.set(s, `#${ids.size}`), `#${ids.size - 1}`)));
-  return events.map((e) => {
-    if (e.t === 'spec' || e.t === 'describe') return e;
-    return { ...e, id: id(e.id), root: id(e.root), ...('parent' in e ? { parent: id(e.parent) } : {}), at: 0 };
-  });
 }
 
 async function capture(c: Collector, body: (l: Loop) => unknown): Promise<unknown[]> {
