@@ -1,3 +1,4 @@
+import { holdingAny, releaseHeld } from './capture/held.js';
 import { endOpenWorkflows, getDefaultEmitter, setDefaultEmitter, type CaptureEvent, type EventEmitterLike } from './capture/index.js';
 import { RECORDS_PEAK_MEMORY } from './capture/engine.js';
 import { BATCH_LANE, type BatchLane } from './capture/emitter.js';
@@ -244,7 +245,15 @@ export class ProvML implements EventEmitterLike {
     const p = w.pipeline;
     this.#unregisterExit =
       (options.installExitHooks ?? true)
-        ? registerExitFlush({ hasPendingWork: () => p.hasPendingWork(), flush: () => p.flush(), settleSync: () => p.settleSync() }, options.shutdownTimeoutMs ?? 3000)
+        ? registerExitFlush(
+            {
+              // What an integration holds back (capture/held.ts) is released first, so it is settled too.
+              hasPendingWork: () => holdingAny() || p.hasPendingWork(),
+              flush: () => (releaseHeld(), p.flush()),
+              settleSync: () => (releaseHeld(), p.settleSync()),
+            },
+            options.shutdownTimeoutMs ?? 3000,
+          )
         : undefined;
     if (options.global ?? true) {
       if (current !== undefined && current !== this) {
@@ -293,6 +302,7 @@ export class ProvML implements EventEmitterLike {
    * ```
    */
   flush(): Promise<void> {
+    releaseHeld(); // batches an integration holds to record in groups (capture/held.ts)
     return this.#pipeline.flush();
   }
 
@@ -310,6 +320,7 @@ export class ProvML implements EventEmitterLike {
    */
   shutdown(): Promise<void> {
     this.#shutdown ??= (async () => {
+      releaseHeld();
       endOpenWorkflows(this);
       await this.#pipeline.shutdown();
       this.#unregisterExit?.();

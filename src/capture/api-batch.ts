@@ -11,7 +11,7 @@
  */
 
 import { now } from './clock.js';
-import { BATCH_LANE, getDefaultEmitter } from './emitter.js';
+import { BATCH_LANE, getDefaultEmitter, type EventEmitterLike } from './emitter.js';
 import { emitPlanSpec } from './engine.js';
 import type { ValueRole } from './events.js';
 import { LAST_ID, nextIdNumbers } from './ids.js';
@@ -25,16 +25,22 @@ export interface BatchOut {
 }
 
 const NO_ARGS: readonly unknown[] = [];
-const last: { plan: Plan | undefined; parentSpec: string; name: string } = { plan: undefined, parentSpec: '', name: '' };
+
+/** How long ended batches may be held before {@link endedBatch} (the lane's `holdMs`; 0 without a lane). @internal */
+export function laneHoldMs(tracker: EventEmitterLike | undefined): number {
+  const em = tracker ?? getDefaultEmitter();
+  return em.enabled === false ? 0 : (em[BATCH_LANE]?.holdMs ?? 0);
+}
+const last: { plan: Plan | undefined; spec: string | undefined; parentSpec: string; name: string } = { plan: undefined, spec: undefined, parentSpec: '', name: '' };
 
 /**
  * Record a batch execution started at `opts.startedAt` under `opts.parent` (index `opts.index`),
- * ended now, with the facts `outs[k]` = `values[k]` for k < n (n ≤ 16): the same records as
+ * ended at `endedAt` (default now), with the facts `outs[k]` = `values[k]` for k < n (n ≤ 16): the same records as
  * `track.start('batch', opts)`, `record(outs[k].role, outs[k].name, values[k])` for each, `end()`
  * — which it falls back to when the emitter has no lane, the parent is not an execution handle, or
  * the options carry start facts (params, tags). Never throws for a disabled tracker. @internal
  */
-export function endedBatch(opts: StartOptions & { startedAt: number; index: number }, outs: readonly BatchOut[], values: Float64Array, n: number): void {
+export function endedBatch(opts: StartOptions & { startedAt: number; index: number }, outs: readonly BatchOut[], values: Float64Array, n: number, endedAt = now()): void {
   const em = opts.tracker ?? getDefaultEmitter();
   if (em.enabled === false) return;
   const lane = em[BATCH_LANE];
@@ -43,15 +49,18 @@ export function endedBatch(opts: StartOptions & { startedAt: number; index: numb
   if (lane === undefined || parent === undefined || n > 16 || startFacts(opts, 'batch', name) !== undefined) {
     const b = track.start('batch', opts);
     for (let k = 0; k < n; k++) b.record(outs[k]!.role, outs[k]!.name, values[k]);
-    b.end();
+    if (b instanceof Handle) b.endAt(endedAt);
+    else b.end(); // a disabled tracker's no-op
     return;
   }
   // planFor builds its key from strings; a fit's batches all share one plan, so remember the last.
   let plan = last.plan;
-  if (plan === undefined || last.parentSpec !== parent.spec || last.name !== name || opts.spec !== undefined) {
+  // (The same plan: the same explicit spec, or none and the same parent's spec and name.)
+  if (plan === undefined || last.spec !== opts.spec || (opts.spec === undefined && (last.parentSpec !== parent.spec || last.name !== name))) {
     plan = planFor('batch', name, opts, parent);
     if (!plan.argsChecked) checkArgs(plan, NO_ARGS);
-    last.plan = opts.spec === undefined ? plan : undefined;
+    last.plan = plan;
+    last.spec = opts.spec;
     last.parentSpec = parent.spec;
     last.name = name;
   }
@@ -60,5 +69,5 @@ export function endedBatch(opts: StartOptions & { startedAt: number; index: numb
   const ms = LAST_ID.ms;
   const counter = LAST_ID.counter;
   lane.start(ms, counter, parent.root, parent.id, plan.spec, opts.startedAt, opts.index);
-  lane.end(ms, counter, parent.root, now(), outs, values, n);
+  lane.end(ms, counter, parent.root, endedAt, outs, values, n);
 }

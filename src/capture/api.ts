@@ -297,6 +297,10 @@ export class Handle implements Execution {
   end(result?: unknown): void {
     finish(this.#frame, this.#plan, result);
   }
+  /** End at `at` rather than now (an execution known only after it ended). @internal */
+  endAt(at: number): void {
+    finish(this.#frame, this.#plan, undefined, at);
+  }
   fail(err: unknown): void {
     fail(this.#frame, err);
   }

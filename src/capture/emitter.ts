@@ -55,6 +55,13 @@ export interface BatchLane {
    * fact `k` is `{ role: outs[k].role, name: outs[k].name, value: values[k] }`; none when `n` is 0.
    */
   end(idMs: number, idCounter: number, root: string, at: number, outs: readonly { readonly role: ValueRole; readonly name: string }[], values: Float64Array, n: number): void;
+  /**
+   * How long (ms) an integration may hold batches that have ended before writing them, to write
+   * several in a row (the TF.js callback's groups): a share of the hand-off interval, so that
+   * what is held adds little to how late events reach the worker — and to what a SIGKILL loses
+   * under `durability: 'sync'` (whose hand-off is 10 ms).
+   */
+  holdMs: number;
 }
 
 /**

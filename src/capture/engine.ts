@@ -347,9 +347,9 @@ function endFrame(frame: Frame, at: number, facts: Fact[] | undefined, error: { 
   safeEmit(frame.emitter, { t: 'end', id: frame.id, kind: frame.kind, root: frame.root, at, facts, error });
 }
 
-/** End `frame` normally with `result`'s facts. @internal */
-export function finish(frame: Frame, plan: Plan | undefined, result: unknown): void {
-  endFrame(frame, now(), plan === undefined ? frame.facts : collectOuts(plan, result, frame.facts), undefined);
+/** End `frame` normally with `result`'s facts, at `at` (default now). @internal */
+export function finish(frame: Frame, plan: Plan | undefined, result: unknown, at = now()): void {
+  endFrame(frame, at, plan === undefined ? frame.facts : collectOuts(plan, result, frame.facts), undefined);
 }
 
 /** End `frame` with the user's error (the caller rethrows it unchanged). @internal */

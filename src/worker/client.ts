@@ -28,6 +28,8 @@ interface DiskState {
 
 /** Longest a worker may take to start (load its modules) before it is given up on. */
 const STARTUP_MS = 30_000;
+/** Longest an integration may hold ended batches (BatchLane.holdMs): at most the hand-off interval. */
+const MAX_HOLD_MS = 64;
 
 /**
  * Settings of the user's side of a {@link WorkerPipeline}.
@@ -109,6 +111,7 @@ export class WorkerPipeline {
 
   constructor(config: WorkerConfig, options: WorkerPipelineOptions) {
     this.#o = options;
+    this.lane.holdMs = Math.min(MAX_HOLD_MS, options.handoffMs);
     this.#enc = new EventEncoder(options.chunkSize);
     const ctl = new SharedArrayBuffer(CTL.SIZE * 4);
     const stats = new SharedArrayBuffer(STAT_KEYS.length * 8);
@@ -161,6 +164,7 @@ export class WorkerPipeline {
         this.#dropped++;
       }
     },
+    holdMs: 0,
   };
 
   /** Count a captured event; false (and counted dropped) once the pipeline no longer takes any. */

@@ -61,6 +61,7 @@ export class LaneCollector extends Collector {
       this.#enc.addBatchEnd(ms, counter, root, at, outs, values, n);
       this.#drain();
     },
+    holdMs: 0,
   };
   #drain(): void {
     const c = this.#enc.take(false);
