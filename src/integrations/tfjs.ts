@@ -3,8 +3,10 @@
  * PROV-ML learning stage execution, each epoch as an epoch execution and each batch as a batch
  * execution; and how to record custom training loops (below).
  *
- * It never imports `@tensorflow/tfjs` (not even its types): the callback is a plain object that
- * tf.js accepts as `CustomCallbackArgs`, and the model is read structurally. Its parents are
+ * It never imports `@tensorflow/tfjs` (not even its types), and reads the model structurally. When
+ * tf.js is already loaded, the callback is an instance of tf.js's own `Callback` class, found among
+ * the loaded modules (see integrations/tfjs/base.ts), so that tf.js calls its hooks directly;
+ * otherwise it is a plain object that tf.js accepts as `CustomCallbackArgs`. Its parents are
  * explicit execution handles (`track.start`), so no AsyncLocalStorage is involved per batch.
  *
  * **What a fit records.**
@@ -40,13 +42,25 @@
  * epoch's attribute `batches` (how many batches it really had). Not recorded: the other batches —
  * so batch counts and batch-time statistics (Q4, Q5, the monitor) cover the sampled batches.
  *
- * **One hook per batch.** tf.js awaits every hook a callback object has (and resolves the logs'
- * scalars before each), twice per batch with both batch hooks; hooks the object lacks are skipped
- * by tf.js's `CustomCallback`. So the callback has no `onBatchBegin`: its execution — start time,
- * end time, index, measures — is recorded whole at `onBatchEnd`. A batch left out by
- * `captureEvery` costs a modulo and a clock read. Next to tf.js's own callbacks (which are
- * `BaseCallback`s), wrap it — `callbacks: [tf.callbacks.earlyStopping(), new tf.CustomCallback(cb)]`
- * — as tf.js only wraps plain objects when the list starts with one.
+ * **What a batch costs the training.** tf.js wraps a plain callback object in a `CustomCallback`,
+ * which before every hook reads the logs' scalar tensors asynchronously and awaits a debounced
+ * yield: ≈ 35–40 µs per batch around an *empty* `onBatchEnd` on `bench:tfjs`'s 4 ms batches, about
+ * 1 % of the fit on its own. As a tf.js `Callback`, the callback is called directly and reads the
+ * one scalar it needs with `dataSync()`; it yields to the event loop every 125 ms itself (as the
+ * wrapper would), so timers and I/O still run during a long fit. Its execution — start, end,
+ * index, measures — is recorded whole at `onBatchEnd` (the only hook per batch: a batch starts
+ * where the previous one ended), and batches are written a group at a time (up to 32 batches or
+ * 64 ms; see integrations/tfjs/group.ts), since on the cold caches a fit leaves, only the first
+ * write of a group is dear; a flush, a shutdown and the settle at exit write a held group first.
+ * A batch left out by `captureEvery` costs a modulo and a clock read.
+ *
+ * **In a list of callbacks**, tf.js's rule applies: a list whose first element is a tf.js callback
+ * is used as it is, one whose first element is a plain object is all wrapped in `CustomCallback`s.
+ * So `[provmlCallback(), tf.callbacks.earlyStopping()]` and `[tf.callbacks.earlyStopping(), cb]`
+ * work as they are; a plain-object callback goes first (`[{ onEpochEnd }, cb]`: everything
+ * wrapped, the slower path) or is wrapped itself (`[cb, new tf.CustomCallback({ onEpochEnd })]`).
+ * `[cb, { onEpochEnd }]` fails in tf.js at the start of the fit (`callback.setParams is not a
+ * function`), as it does with any tf.js callback first.
  *
  * **Custom training loops** (`optimizer.minimize` per batch, no `fit`): no callback runs, so
  * capture the loop itself, with the same classes as a fit. With decorators, each method is one

@@ -6,12 +6,16 @@
  */
 
 import { now, track, type DataRefSummary, type Execution, type ExecutionInfo, type StartOptions } from '../../capture/index.js';
-import { endedBatch, type BatchOut } from '../../capture/api-batch.js';
+import { endedBatch, laneHoldMs } from '../../capture/api-batch.js';
+import { BatchMeasures, loadedCallbackClass, numericLogs } from './base.js';
 import { fitFacts, isNum, modelArchitecture } from './facts.js';
+import { BatchGroup } from './group.js';
 import type { FitLogs, FitModel, ProvmlCallback, ProvmlCallbackOptions } from './types.js';
 
 const EMPTY: Readonly<Record<string, number>> = Object.freeze({});
 const VAL = 'val_';
+/** How often the callback yields to the event loop in a fit (tf.js's `CustomCallback` default). */
+const YIELD_MS = 125;
 let warned = false;
 
 function warnOnce(error: unknown): void {
@@ -27,7 +31,9 @@ function warnOnce(error: unknown): void {
  * `ModelEvaluation`s, the saved model), one `BatchExecution` per batch (or per `captureEvery`-th
  * batch) with its loss and other numeric logs, and — when tf.js validates — a validation
  * `LearningStageExecution` holding the `val_*` logs. It never throws into tf.js: failures go to
- * `options.onError`. Reuse it for several fits: each fit is a new stage execution. Throws a
+ * `options.onError`. Reuse it for several fits: each fit is a new stage execution. With tf.js
+ * already loaded it is an instance of tf.js's `Callback` (the fast path: see the module docs of
+ * `integrations/tfjs.ts` for lists of callbacks), else a plain `CustomCallbackArgs` object. Throws a
  * `TypeError` at once for a `captureEvery` that is not a positive integer.
  *
  * @example
@@ -82,11 +88,7 @@ export function provmlCallback(options: ProvmlCallbackOptions = {}): ProvmlCallb
   // Reused for every epoch/batch (track.start keeps nothing of them): no per-batch options object.
   const epochOpts: StartOptions = { name: 'epoch', tracker: options.tracker };
   const batchOpts: StartOptions = { name: 'batch', tracker: options.tracker };
-  // A recorded batch's measures, for endedBatch: names kept while the logs' keys stay the same (a
-  // fit's batches all have the same), values rewritten each batch. Copied on change, never mutated
-  // in place, so a list handed on stays what it was.
-  let batchOuts: BatchOut[] = [];
-  const batchValues = new Float64Array(16);
+  const batch = new BatchMeasures(measures); // a recorded batch's measures, for the lane
   const valEpochOpts: StartOptions = { name: 'epoch', tracker: options.tracker };
 
   const fault = (e: unknown): void => {
@@ -126,30 +128,6 @@ export function provmlCallback(options: ProvmlCallbackOptions = {}): ProvmlCallb
     return found;
   }
 
-  /**
-   * A batch's measures as `record(b, logs, true)` would record them, into batchOuts/batchValues:
-   * their count, or -1 when there are more than 16 (the general path takes those).
-   */
-  function batchMeasures(logs: FitLogs | undefined): number {
-    outN = 0;
-    if (!logs) return 0;
-    if (measures) {
-      for (let j = 0; j < measures.length; j++) if (!putOut(measures[j]!, logs[measures[j]!])) return -1;
-    } else for (const k in logs) if (k !== 'batch' && k !== 'size' && !putOut(k, logs[k])) return -1;
-    return outN;
-  }
-  let outN = 0;
-  /** One measure into batchOuts/batchValues (skipped unless a number); false when 16 are already there. */
-  function putOut(k: string, v: unknown): boolean {
-    if (!isNum(v)) return true;
-    if (outN === 16) return false;
-    if (batchOuts[outN]?.name !== k) {
-      batchOuts = batchOuts.slice(0, outN);
-      batchOuts.push({ role: 'measure', name: k });
-    }
-    batchValues[outN++] = v;
-    return true;
-  }
 
   /** The options of the batch that began at `from` (parent: the epoch, else the stage). */
   function batchOptions<I extends number | undefined>(index: I, from: number): StartOptions & { index: I; startedAt: number } {
@@ -159,12 +137,22 @@ export function provmlCallback(options: ProvmlCallbackOptions = {}): ProvmlCallb
     return batchOpts as StartOptions & { index: I; startedAt: number };
   }
 
+  // Batches recorded through the lane are held and written a group at a time (group.ts).
+  const group = new BatchGroup((i, from, to, outs, values, n) => {
+    try {
+      endedBatch(batchOptions(i, from), outs, values, n, to);
+    } catch (err) {
+      fault(err);
+    }
+  });
+
   /** Start the batch that began at `from`. */
   function startBatch(index: number | undefined, from: number): Execution {
     return track.start('batch', batchOptions(index, from));
   }
 
   function closeOpen(error: unknown): void {
+    group.write();
     const from = batchFrom, e = epoch, v = valStage, s = stage;
     // A batch is running only while its epoch has batches left (after the last one, tf.js may be
     // validating or in another callback's hook). Under captureEvery it is recorded too: a failure
@@ -202,6 +190,7 @@ export function provmlCallback(options: ProvmlCallbackOptions = {}): ProvmlCallb
     stage = s;
     enabled = s.id !== ''; // the no-op execution of a disabled tracker
     if (!enabled) return;
+    group.holdMs = laneHoldMs(options.tracker);
     if (model && options.architecture !== false) {
       const arch = modelArchitecture(model);
       for (const k in arch) s.record('modelHyperparameter', k, arch[k]);
@@ -272,7 +261,13 @@ export function provmlCallback(options: ProvmlCallbackOptions = {}): ProvmlCallb
     return epochs !== undefined && lastEpoch !== undefined && lastEpoch + 1 < epochs;
   }
 
-  return {
+  // tf.js's own Callback class when tf.js is loaded (see base.ts): then tf.js calls the hooks
+  // directly, without a CustomCallback's per-hook scalar reads and awaits.
+  const Base = loadedCallbackClass(options.model);
+  const direct = Base !== undefined;
+  let yieldedAt = now();
+
+  const hooks: ProvmlCallback = {
     get execution(): ExecutionInfo | undefined {
       return stage;
     },
@@ -297,7 +292,7 @@ export function provmlCallback(options: ProvmlCallbackOptions = {}): ProvmlCallb
         fault(err);
       }
     },
-    onBatchEnd(index: number, logs?: FitLogs): void {
+    onBatchEnd(index: number, logs?: FitLogs): void | Promise<void> {
       const from = batchFrom;
       if (from === undefined || !enabled) return;
       // Sampling first: a batch that is not recorded costs a modulo and a clock read (the next
@@ -307,14 +302,15 @@ export function provmlCallback(options: ProvmlCallbackOptions = {}): ProvmlCallb
         batchFrom = now();
         return;
       }
+      const t = now(); // this batch's end, the next one's start
       try {
         const i = isNum(index) && index >= 0 ? index : undefined;
-        const n = i === undefined ? -1 : batchMeasures(logs);
-        if (i !== undefined && n >= 0) {
-          endedBatch(batchOptions(i, from), batchOuts, batchValues, n);
-        } else {
+        const n = i === undefined ? -1 : batch.read(logs);
+        if (i !== undefined && n >= 0) group.add(i, from, t, batch.outs, batch.values, n);
+        else {
+          group.write();
           const b = startBatch(i, from);
-          record(b, logs, true);
+          record(b, numericLogs(logs), true);
           b.end();
         }
         nextBatch = (i ?? nextBatch) + 1;
@@ -326,16 +322,25 @@ export function provmlCallback(options: ProvmlCallbackOptions = {}): ProvmlCallb
       } catch (err) {
         fault(err);
       }
-      batchFrom = now(); // the next batch starts here
+      batchFrom = t;
+      // Called by tf.js directly (a Callback instance), the event loop turns only if it yields.
+      if (direct && t - yieldedAt >= YIELD_MS) {
+        yieldedAt = t;
+        group.write();
+        return new Promise<void>((resolve) => setImmediate(resolve));
+      }
     },
-    onEpochEnd(index: number, logs?: FitLogs): void | Promise<void> {
+    onEpochEnd(index: number, tfLogs?: FitLogs): void | Promise<void> {
       const e = epoch;
       const lastBatchEnd = batchFrom;
       batchFrom = undefined;
+      group.write(); // the epoch's last batches, before the epoch ends
       if (e === undefined) return;
       epoch = undefined;
       if (isNum(index)) lastEpoch = index;
+      let logs: FitLogs | undefined;
       try {
+        logs = numericLogs(tfLogs);
         record(e, logs, false, (stageMeasures = {}));
         if (every !== 1) e.record('attribute', 'batches', nextBatch); // how many there were, recorded or not
         validate(index, logs, lastBatchEnd ?? now());
@@ -391,4 +396,11 @@ export function provmlCallback(options: ProvmlCallbackOptions = {}): ProvmlCallb
       }
     },
   };
+  if (Base === undefined) return hooks;
+  // An instance of tf.js's Callback (its setParams/setModel give the hooks `this.params` and
+  // `this.model`), with these hooks as own properties; onBatchBegin a plain no-op, not the base
+  // class's async one (tf.js awaits it every batch).
+  const cb = Object.defineProperties(Reflect.construct(Base, []), Object.getOwnPropertyDescriptors(hooks)) as ProvmlCallback;
+  Object.defineProperty(cb, 'onBatchBegin', { value: () => undefined, writable: true, configurable: true });
+  return cb;
 }

@@ -194,10 +194,12 @@ export interface ProvmlCallbackOptions {
 }
 
 /**
- * The callback object: pass it as `model.fit(x, y, { callbacks })` or
- * `model.fitDataset(ds, { callbacks })`; next to tf.js's own callbacks, wrap it:
- * `callbacks: [tf.callbacks.earlyStopping(), new tf.CustomCallback(cb)]`. Besides tf.js's hooks it
- * has {@link ProvmlCallback.fail} (a fit that throws never calls `onTrainEnd`) and the current stage.
+ * The callback: pass it as `model.fit(x, y, { callbacks })` or `model.fitDataset(ds, { callbacks })`.
+ * With tf.js loaded it is a tf.js `Callback` (tf.js calls it directly, the fast path), so in a list
+ * it goes with tf.js's callbacks as they are — `[cb, tf.callbacks.earlyStopping()]` — and a
+ * plain-object callback goes first or wrapped: `[cb, new tf.CustomCallback({ onEpochEnd })]`.
+ * Besides tf.js's hooks it has {@link ProvmlCallback.fail} (a fit that throws never calls
+ * `onTrainEnd`) and the current stage.
  *
  * @example
  * ```ts
@@ -214,10 +216,11 @@ export interface ProvmlCallback {
   /**
    * tf.js calls it when a batch ends: records the batch execution — started when the previous
    * batch ended (or the epoch began), ended now — with its numeric logs as measures (only every
-   * `captureEvery`-th batch). The only per-batch hook: there is deliberately no `onBatchBegin`
-   * (tf.js awaits every hook it finds).
+   * `captureEvery`-th batch). The only per-batch hook that records (a batch starts where the
+   * previous one ended). Returns a promise only when it yields to the event loop (every 125 ms,
+   * when tf.js calls it directly).
    */
-  onBatchEnd(batch: number, logs?: FitLogs): void;
+  onBatchEnd(batch: number, logs?: FitLogs): void | Promise<void>;
   /**
    * tf.js calls it when an epoch ends: closes the epoch with its logs (and the saved model, if
    * any), and records the epoch's `val_*` logs in the validation stage.
