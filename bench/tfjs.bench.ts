@@ -108,6 +108,8 @@ interface Run {
   /** `model.fit` only: the fit's wall time at full host speed (bench/lib/tfjs-steps.ts), and its share of slow steps. */
   full_ms?: number;
   slow_share?: number;
+  /** `model.fit` only: its train steps (count, Σ time without GC, 20th-percentile time) and run-queue wait. */
+  steps?: { n: number; work_ms: number; nominal_ms: number; rq_ms: number };
   stats?: Record<string, number>;
   server_cpu_ms?: number;
   /** `ProvML.init()` until its first `flush()` resolved (untimed in the figures): wall and CPU ms. */
@@ -138,7 +140,7 @@ async function measure(body: () => Promise<unknown>, after?: () => Promise<void>
   const during = gcs.filter((g) => g.at >= t0 && g.at <= t1);
   const full = steps.count > 0 ? steps.timing(t1 - t0, during.map((g) => [g.at, g.at + g.ms] as const), q1 - q0) : undefined;
   return {
-    ...(full ? { full_ms: full.fullSpeedMs, slow_share: full.slowShare } : {}),
+    ...(full ? { full_ms: full.fullSpeedMs, slow_share: full.slowShare, steps: { n: full.batches, work_ms: full.workMs, nominal_ms: full.nominalMs, rq_ms: full.runQueueMs } } : {}),
     wall_ms: t1 - t0,
     cpu_ms: c1 - c0,
     main_cpu_ms: m1 - m0,
@@ -301,9 +303,27 @@ function summarize(pairs: Pair[]) {
   const plainMs = median(pairs.map((p) => p.plain.wall_ms));
   const provMs = median(pairs.map((p) => p.prov.wall_ms));
   const full = pairs.flatMap((p) => (p.full_overhead_pct === undefined ? [] : [p.full_overhead_pct]));
+  // Diagnostic, as bench/exp1-dump.ts's: both runs of a pair with their steps at ONE nominal (the
+  // median of the plain runs'), so what differs is the time outside the steps (the callback, GC,
+  // turns); whether provml slows the steps themselves shows in the ratio of the runs' nominals.
+  const fits = pairs.filter((p) => p.plain.steps && p.prov.steps);
+  const nominal = fits.length ? median(fits.map((p) => p.plain.steps!.nominal_ms)) : Number.NaN;
+  const atNominal = (r: Run): number => r.wall_ms - r.steps!.work_ms + r.steps!.n * nominal + r.steps!.rq_ms;
+  const common = fits.map((p) => pct(atNominal(p.plain), atNominal(p.prov)));
+  const added = fits.map((p) => ((atNominal(p.prov) - atNominal(p.plain)) * 1000) / p.prov.steps!.n);
+  const ratio = fits.map((p) => p.prov.steps!.nominal_ms / p.plain.steps!.nominal_ms);
   return {
     overhead_pct: round(median(pairs.map((p) => p.overhead_pct)), 2),
     ...(full.length ? { full_speed_overhead_pct: round(median(full), 2), slow_steps: [round(median(pairs.map((p) => p.plain.slow_share ?? 0)), 3), round(median(pairs.map((p) => p.prov.slow_share ?? 0)), 3)] } : {}),
+    ...(fits.length
+      ? {
+          common_nominal_overhead_pct: round(median(common), 2),
+          common_nominal_pairs: common.map((x) => round(x, 2)),
+          added_outside_steps_us: r1(median(added)),
+          step_nominal_ratio: round(median(ratio), 4),
+          step_nominal_ratios: ratio.map((x) => round(x, 4)),
+        }
+      : {}),
     cpu_overhead_pct: round(median(pairs.map((p) => p.cpu_overhead_pct)), 2),
     cpu_fit_overhead_pct: round(median(pairs.map((p) => pct(p.plain.cpu_ms, p.prov.cpu_ms))), 2),
     main_cpu_overhead_pct: round(median(pairs.map((p) => p.main_cpu_overhead_pct)), 2),
@@ -384,17 +404,18 @@ if (!reliable) {
   process.stderr.write(`\nWARNING: the machine was loaded (1-min load average up to ${busiest.toFixed(2)} on ${cores} cores): wall-time figures are unreliable; CPU figures less so.\n`);
 }
 table('summary (paired medians; goal: embedded ≤ 0.5 %)', [
-  ['configuration', 'wall overhead', 'at full host speed', 'cpu overhead (+flush)', 'main thread cpu', 'per batch (wall)', 'all stored'],
+  ['configuration', 'wall overhead', 'at full host speed', 'at one nominal (added per batch; step ratio)', 'cpu overhead (+flush)', 'main thread cpu', 'per batch (wall)', 'all stored'],
   ...Object.entries(results).map(([k, s]): [string, ...string[]] => [
     k,
     `${s.overhead_pct.toFixed(2)} %`,
     s.full_speed_overhead_pct === undefined ? '' : `${s.full_speed_overhead_pct.toFixed(2)} %`,
+    s.common_nominal_overhead_pct === undefined ? '' : `${s.common_nominal_overhead_pct.toFixed(2)} % (${s.added_outside_steps_us!.toFixed(1)} µs; ${s.step_nominal_ratio!.toFixed(4)})`,
     `${s.cpu_overhead_pct.toFixed(2)} %`,
     `${s.main_cpu_overhead_pct.toFixed(2)} %`,
     `${s.per_batch_us.toFixed(1)} µs`,
     String(s.all_stored),
   ]),
-  ['goal embedded ≤ 0.5 % (full run)', goalMet === null ? (QUICK ? 'n/a (quick)' : 'n/a (loaded machine)') : goalMet ? 'met' : 'MISSED', goalMetFull === null ? 'n/a' : goalMetFull ? 'met' : 'MISSED', '', '', '', ''],
+  ['goal embedded ≤ 0.5 % (full run)', goalMet === null ? (QUICK ? 'n/a (quick)' : 'n/a (loaded machine)') : goalMet ? 'met' : 'MISSED', goalMetFull === null ? 'n/a' : goalMetFull ? 'met' : 'MISSED', '', '', '', '', ''],
 ]);
 process.stderr.write(`\ntf.memory(): ${tf.memory().numTensors} tensors; commit ${commit}; total ${((performance.now() - t00) / 1000).toFixed(0)} s\n\n`);
 
