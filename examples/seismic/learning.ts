@@ -101,7 +101,7 @@ async function train(prov: ProvML, name: TrainingName): Promise<TrainingHistory>
       }
       // Stops once val_loss has improved by less than 0.005 for two epochs in a row.
       const stop = tf.callbacks.earlyStopping({ monitor: 'val_loss', patience: 2, minDelta: 0.005 });
-      return model.fit(trainSet.xs, trainSet.ys, { epochs: spec.epochs, batchSize: spec.batchSize, shuffle: false, verbose: 0, validationSplit: VALIDATION_SPLIT, callbacks: [stop, new tf.CustomCallback(callback)] });
+      return model.fit(trainSet.xs, trainSet.ys, { epochs: spec.epochs, batchSize: spec.batchSize, shuffle: false, verbose: 0, validationSplit: VALIDATION_SPLIT, callbacks: [stop, callback] });
     },
   );
   const ms = performance.now() - started;
