@@ -264,7 +264,7 @@ export function provmlCallback(options: ProvmlCallbackOptions = {}): ProvmlCallb
   // tf.js's own Callback class when tf.js is loaded (see base.ts): then tf.js calls the hooks
   // directly, without a CustomCallback's per-hook scalar reads and awaits.
   const Base = loadedCallbackClass(options.model);
-  const direct = Base !== undefined;
+  let self: object | undefined; // the Callback instance, when there is one
   let yieldedAt = now();
 
   const hooks: ProvmlCallback = {
@@ -292,7 +292,7 @@ export function provmlCallback(options: ProvmlCallbackOptions = {}): ProvmlCallb
         fault(err);
       }
     },
-    onBatchEnd(index: number, logs?: FitLogs): void | Promise<void> {
+    onBatchEnd(this: unknown, index: number, logs?: FitLogs): void | Promise<void> {
       const from = batchFrom;
       if (from === undefined || !enabled) return;
       // Sampling first: a batch that is not recorded costs a modulo and a clock read (the next
@@ -323,8 +323,9 @@ export function provmlCallback(options: ProvmlCallbackOptions = {}): ProvmlCallb
         fault(err);
       }
       batchFrom = t;
-      // Called by tf.js directly (a Callback instance), the event loop turns only if it yields.
-      if (direct && t - yieldedAt >= YIELD_MS) {
+      // Called by tf.js directly (on the Callback instance, not by a CustomCallback wrapping it,
+      // which yields itself), the event loop turns only if the callback yields.
+      if (this === self && self !== undefined && t - yieldedAt >= YIELD_MS) {
         yieldedAt = t;
         group.write();
         return new Promise<void>((resolve) => setImmediate(resolve));
@@ -402,5 +403,6 @@ export function provmlCallback(options: ProvmlCallbackOptions = {}): ProvmlCallb
   // class's async one (tf.js awaits it every batch).
   const cb = Object.defineProperties(Reflect.construct(Base, []), Object.getOwnPropertyDescriptors(hooks)) as ProvmlCallback;
   Object.defineProperty(cb, 'onBatchBegin', { value: () => undefined, writable: true, configurable: true });
+  self = cb;
   return cb;
 }

@@ -102,6 +102,25 @@ describe.skipIf(tf === undefined)('provml/tfjs: the callback as a tf.js Callback
     }
   });
 
+  it('lets the event loop turn during a long fit (timers, signals), as the tf.js wrapper would', async () => {
+    const prov = ProvML.init({ environment: false, installExitHooks: false });
+    try {
+      const s = subject();
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 5);
+      const t0 = performance.now();
+      await s.model.fit(s.xs, s.ys, { epochs: 60, batchSize: 2, shuffle: false, verbose: 0, callbacks: provmlCallback({ model: s.model }) });
+      const ms = performance.now() - t0;
+      clearInterval(timer);
+      s.dispose();
+      // tf.js itself never yields in a fit without plain callbacks; the callback does every 125 ms.
+      if (ms >= 400) expect(ticks).toBeGreaterThanOrEqual(Math.floor(ms / 125) - 1);
+      else console.warn(`fit took ${ms.toFixed(0)} ms: too short to check yields`);
+    } finally {
+      await prov.shutdown();
+    }
+  });
+
   it('finds the loaded tf.js, and picks the copy of the model when there are several', () => {
     const model = t.sequential({ layers: [t.layers.dense({ inputShape: [1], units: 1 })] });
     expect(loadedCallbackClass(undefined)).toBe(t.Callback);
