@@ -249,7 +249,7 @@ export class ProvML implements EventEmitterLike {
             {
               // What an integration holds back (capture/held.ts) is released first, so it is settled too.
               hasPendingWork: () => holdingAny() || p.hasPendingWork(),
-              flush: () => (releaseHeld(), p.flush()),
+              flush: () => this.flush(),
               settleSync: () => (releaseHeld(), p.settleSync()),
             },
             options.shutdownTimeoutMs ?? 3000,

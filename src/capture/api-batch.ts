@@ -31,6 +31,7 @@ export function laneHoldMs(tracker: EventEmitterLike | undefined): number {
   const em = tracker ?? getDefaultEmitter();
   return em.enabled === false ? 0 : (em[BATCH_LANE]?.holdMs ?? 0);
 }
+
 const last: { plan: Plan | undefined; spec: string | undefined; parentSpec: string; name: string } = { plan: undefined, spec: undefined, parentSpec: '', name: '' };
 
 /**

@@ -128,7 +128,6 @@ export function provmlCallback(options: ProvmlCallbackOptions = {}): ProvmlCallb
     return found;
   }
 
-
   /** The options of the batch that began at `from` (parent: the epoch, else the stage). */
   function batchOptions<I extends number | undefined>(index: I, from: number): StartOptions & { index: I; startedAt: number } {
     batchOpts.parent = epoch ?? stage;
