@@ -113,8 +113,10 @@ describe.skipIf(tf === undefined)('provml/tfjs: the callback as a tf.js Callback
       const ms = performance.now() - t0;
       clearInterval(timer);
       s.dispose();
-      // tf.js itself never yields in a fit without plain callbacks; the callback does every 125 ms.
-      if (ms >= 400) expect(ticks).toBeGreaterThanOrEqual(Math.floor(ms / 125) - 1);
+      // tf.js itself never yields in a fit without plain callbacks (0 ticks); the callback yields at
+      // the first batch end ≥ 125 ms after its last yield. How many yields a fit gets depends on
+      // the machine's speed, so only "at least one" is asserted.
+      if (ms >= 400) expect(ticks).toBeGreaterThanOrEqual(1);
       else console.warn(`fit took ${ms.toFixed(0)} ms: too short to check yields`);
     } finally {
       await prov.shutdown();
