@@ -11,7 +11,7 @@
  */
 
 import { now } from './clock.js';
-import { BATCH_LANE, getDefaultEmitter, type EventEmitterLike } from './emitter.js';
+import { BATCH_LANE, getDefaultEmitter, LANE_MAX_OUTS, type EventEmitterLike } from './emitter.js';
 import { emitPlanSpec } from './engine.js';
 import type { ValueRole } from './events.js';
 import { LAST_ID, nextIdNumbers } from './ids.js';
@@ -47,7 +47,7 @@ export function endedBatch(opts: StartOptions & { startedAt: number; index: numb
   const lane = em[BATCH_LANE];
   const parent = Handle.frameOf(opts.parent);
   const name = opts.name ?? 'batch';
-  if (lane === undefined || parent === undefined || n > 16 || startFacts(opts, 'batch', name) !== undefined) {
+  if (lane === undefined || parent === undefined || n > LANE_MAX_OUTS || startFacts(opts, 'batch', name) !== undefined) {
     const b = track.start('batch', opts);
     for (let k = 0; k < n; k++) b.record(outs[k]!.role, outs[k]!.name, values[k]);
     if (b instanceof Handle) b.endAt(endedAt);

@@ -31,6 +31,9 @@ export interface EventEmitterLike {
   readonly [BATCH_LANE]?: BatchLane | undefined;
 }
 
+/** Most numeric outputs a batch may have to take the {@link BatchLane} (its `end`'s `n`). @internal */
+export const LANE_MAX_OUTS = 16;
+
 /** Key of an emitter's {@link BatchLane}. @internal */
 export const BATCH_LANE: unique symbol = Symbol.for('provml.capture.batchLane');
 

@@ -13,7 +13,7 @@
 
 import { now } from './clock.js';
 import { als, closeFrame, Frame } from './context.js';
-import { BATCH_LANE, getDefaultEmitter, type BatchLane, type EventEmitterLike } from './emitter.js';
+import { BATCH_LANE, getDefaultEmitter, LANE_MAX_OUTS, type BatchLane, type EventEmitterLike } from './emitter.js';
 import { emitPlanSpec, execute, finish, isThenable, readArg, resolvePlan, runIn, settle } from './engine.js';
 import { LAST_ID, nextIdNumbers } from './ids.js';
 import { checkArgs, type Plan } from './plan.js';
@@ -34,7 +34,7 @@ export function executeBatch(plan: Plan, self: unknown, fn: Function, args: Arra
 }
 
 /** Output values of the batch being ended (read, checked, then written by the lane). */
-const laneValues = new Float64Array(16);
+const laneValues = new Float64Array(LANE_MAX_OUTS);
 
 /**
  * A batch execution through the emitter's lane: the same frame, context and events as

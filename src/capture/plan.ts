@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { EventEmitterLike } from './emitter.js';
+import { LANE_MAX_OUTS, type EventEmitterLike } from './emitter.js';
 import { QUALITY_FACT, TAG_QUALITY, type ActivityKind, type AttributeSpec, type Fact, type StageType, type ValueRole } from './events.js';
 import { IN_ROLES, OUT_ROLES, WORKFLOW_KEYS, type ArgRef, type ArgSpec, type OutSpec } from './options.js';
 import { summarize } from './summarize.js';
@@ -347,7 +347,7 @@ export function compilePlan(
  * outputs, each the whole result or one key of it): each output's key. Otherwise undefined.
  */
 function laneOutputKeys(kind: ActivityKind, ins: readonly InGetter[], outs: readonly OutGetter[], tags: readonly Fact[] | undefined): readonly (string | undefined)[] | undefined {
-  if (kind !== 'batch' || ins.length > 0 || tags !== undefined || outs.length > 16) return undefined;
+  if (kind !== 'batch' || ins.length > 0 || tags !== undefined || outs.length > LANE_MAX_OUTS) return undefined;
   if (outs.some((g) => g.path !== undefined && g.path.length !== 1)) return undefined;
   return outs.map((g) => g.path?.[0]);
 }

@@ -1,4 +1,5 @@
 import type { CaptureEvent, EndEvent, Fact, StartEvent, ValueRole } from '../capture/events.js';
+import { LANE_MAX_OUTS } from '../capture/emitter.js';
 import { LAST_ID } from '../capture/ids.js';
 import {
   chunkWords,
@@ -28,7 +29,7 @@ interface FactName {
   readonly name: string;
 }
 /** Events with more numeric facts than this are sent whole. */
-const MAX_FACTS = 16;
+const MAX_FACTS = LANE_MAX_OUTS; // the lane's bound; a record has room for this many (MAX_RECORD_WORDS)
 /** The first chunk's size; each next one is sized from the one before, up to `cap`. */
 const MIN_CHUNK = 64;
 

@@ -8,6 +8,7 @@
  * @module
  */
 
+import { LANE_MAX_OUTS } from '../capture/emitter.js';
 import type { ActivityKind, CaptureEvent, ValueRole } from '../capture/events.js';
 import type { TransportErrorContext } from '../transport/options.js';
 
@@ -68,8 +69,8 @@ export function recordHead(op: number, kind: number, flags: number, nFacts: numb
 /** The spec code's unit in a head word (the bits below it hold op, kind, flags and nFacts). @internal */
 export const HEAD_SPEC = 131072;
 
-/** Longest record: head, at, two id words, index and 16 facts of two words. @internal */
-export const MAX_RECORD_WORDS = 5 + 2 * 16;
+/** Longest record: head, at, two id words, index and 16 facts (LANE_MAX_OUTS) of two words. @internal */
+export const MAX_RECORD_WORDS = 5 + 2 * LANE_MAX_OUTS;
 
 /** Words of a chunk buffer for `cap` events (room for about three facts each, on average). @internal */
 export function chunkWords(cap: number): number {

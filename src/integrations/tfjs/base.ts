@@ -23,6 +23,7 @@
 
 import { createRequire } from 'node:module';
 import type { BatchOut } from '../../capture/api-batch.js';
+import { LANE_MAX_OUTS } from '../../capture/emitter.js';
 
 /** The tf.js `Callback` constructor (tfjs-layers), as far as the callback needs it. @internal */
 export type TfCallbackClass = new () => object;
@@ -94,7 +95,7 @@ export function numericLogs(logs: Readonly<Record<string, unknown>> | undefined)
  */
 export class BatchMeasures {
   outs: BatchOut[] = [];
-  readonly values = new Float64Array(16);
+  readonly values = new Float64Array(LANE_MAX_OUTS);
   #n = 0;
   readonly #only: readonly string[] | undefined;
 
@@ -118,7 +119,7 @@ export class BatchMeasures {
     const v = logNumber(logged);
     if (v === undefined) return true;
     const n = this.#n;
-    if (n === 16) return false;
+    if (n === LANE_MAX_OUTS) return false;
     if (this.outs[n]?.name !== k) {
       this.outs = this.outs.slice(0, n);
       this.outs.push({ role: 'measure', name: k });

@@ -17,11 +17,12 @@
  */
 
 import type { BatchOut } from '../../capture/api-batch.js';
+import { LANE_MAX_OUTS } from '../../capture/emitter.js';
 import { holdUntilRelease } from '../../capture/held.js';
 
 /** Most batches in a group. */
 export const GROUP_BATCHES = 32;
-const MAX_OUTS = 16;
+const MAX_OUTS = LANE_MAX_OUTS;
 
 /** Records one batch (its index, start, end and `n` measures `outs[k]` = `values[k]`). */
 export type WriteBatch = (index: number, from: number, to: number, outs: readonly BatchOut[], values: Float64Array, n: number) => void;
