@@ -11,6 +11,7 @@
  */
 
 import { now } from './clock.js';
+import type { Frame } from './context.js';
 import { BATCH_LANE, getDefaultEmitter, LANE_MAX_OUTS, type EventEmitterLike } from './emitter.js';
 import { emitPlanSpec } from './engine.js';
 import type { ValueRole } from './events.js';
@@ -34,6 +35,22 @@ export function laneHoldMs(tracker: EventEmitterLike | undefined): number {
 
 const last: { plan: Plan | undefined; spec: string | undefined; parentSpec: string; name: string } = { plan: undefined, spec: undefined, parentSpec: '', name: '' };
 
+/** The batch plan of `opts` under `parent` (named `name`); a fit's batches all share one, so the last is kept. */
+function batchPlan(opts: StartOptions, parent: Frame, name: string): Plan {
+  let plan = last.plan;
+  // planFor builds its key from strings. (The same plan: the same explicit spec, or none and the
+  // same parent's spec and name.)
+  if (plan === undefined || last.spec !== opts.spec || (opts.spec === undefined && (last.parentSpec !== parent.spec || last.name !== name))) {
+    plan = planFor('batch', name, opts, parent);
+    if (!plan.argsChecked) checkArgs(plan, NO_ARGS);
+    last.plan = plan;
+    last.spec = opts.spec;
+    last.parentSpec = parent.spec;
+    last.name = name;
+  }
+  return plan;
+}
+
 /**
  * Record a batch execution started at `opts.startedAt` under `opts.parent` (index `opts.index`),
  * ended at `endedAt` (default now), with the facts `outs[k]` = `values[k]` for k < n (n ≤ 16): the same records as
@@ -48,27 +65,58 @@ export function endedBatch(opts: StartOptions & { startedAt: number; index: numb
   const parent = Handle.frameOf(opts.parent);
   const name = opts.name ?? 'batch';
   if (lane === undefined || parent === undefined || n > LANE_MAX_OUTS || startFacts(opts, 'batch', name) !== undefined) {
-    const b = track.start('batch', opts);
-    for (let k = 0; k < n; k++) b.record(outs[k]!.role, outs[k]!.name, values[k]);
-    if (b instanceof Handle) b.endAt(endedAt);
-    else b.end(); // a disabled tracker's no-op
+    generalBatch(opts, outs, values, 0, n, endedAt);
     return;
   }
-  // planFor builds its key from strings; a fit's batches all share one plan, so remember the last.
-  let plan = last.plan;
-  // (The same plan: the same explicit spec, or none and the same parent's spec and name.)
-  if (plan === undefined || last.spec !== opts.spec || (opts.spec === undefined && (last.parentSpec !== parent.spec || last.name !== name))) {
-    plan = planFor('batch', name, opts, parent);
-    if (!plan.argsChecked) checkArgs(plan, NO_ARGS);
-    last.plan = plan;
-    last.spec = opts.spec;
-    last.parentSpec = parent.spec;
-    last.name = name;
-  }
+  const plan = batchPlan(opts, parent, name);
   emitPlanSpec(plan, em, parent.workflowSpec);
   nextIdNumbers(opts.startedAt);
   const ms = LAST_ID.ms;
   const counter = LAST_ID.counter;
   lane.start(ms, counter, parent.root, parent.id, plan.spec, opts.startedAt, opts.index);
   lane.end(ms, counter, parent.root, endedAt, outs, values, n);
+}
+
+/** `track.start` + `record` + `end`: the path for what the lane does not take. */
+function generalBatch(opts: StartOptions, outs: readonly BatchOut[], values: Float64Array, at: number, n: number, endedAt: number): void {
+  const b = track.start('batch', opts);
+  for (let k = 0; k < n; k++) b.record(outs[k]!.role, outs[k]!.name, values[at + k]);
+  if (b instanceof Handle) b.endAt(endedAt);
+  else b.end(); // a disabled tracker's no-op
+}
+
+/** One batch's facts, copied out of a group's row for the lane's `end`. */
+const row = new Float64Array(LANE_MAX_OUTS);
+
+/**
+ * Record `count` ended batches under `opts.parent`, in order, as {@link endedBatch} records each
+ * (`opts.index` and `opts.startedAt` are ignored): batch `c` has index `index[c]`, ran from
+ * `from[c]` to `to[c]`, and has the `n[c]` (≤ 16) facts `outs[k]` = `values[c * 16 + k]`. The
+ * checks `endedBatch` makes per call are made once for the group, so that the batches after the
+ * first cost little more than writing their records. Never throws for a disabled tracker.
+ * @internal
+ */
+export function endedBatches(opts: StartOptions, count: number, index: Float64Array, from: Float64Array, to: Float64Array, outs: readonly BatchOut[], values: Float64Array, n: Uint8Array): void {
+  const em = opts.tracker ?? getDefaultEmitter();
+  if (em.enabled === false || count === 0) return;
+  const lane = em[BATCH_LANE];
+  const parent = Handle.frameOf(opts.parent);
+  const name = opts.name ?? 'batch';
+  if (lane === undefined || parent === undefined || startFacts(opts, 'batch', name) !== undefined) {
+    for (let c = 0; c < count; c++) generalBatch({ ...opts, index: index[c]!, startedAt: from[c]! }, outs, values, c * LANE_MAX_OUTS, n[c]!, to[c]!);
+    return;
+  }
+  const plan = batchPlan(opts, parent, name);
+  emitPlanSpec(plan, em, parent.workflowSpec);
+  const { root, id } = parent;
+  const spec = plan.spec;
+  for (let c = 0; c < count; c++) {
+    const m = n[c]!;
+    for (let k = 0, at = c * LANE_MAX_OUTS; k < m; k++) row[k] = values[at + k]!;
+    nextIdNumbers(from[c]!);
+    const ms = LAST_ID.ms;
+    const counter = LAST_ID.counter;
+    lane.start(ms, counter, root, id, spec, from[c]!, index[c]!);
+    lane.end(ms, counter, root, to[c]!, outs, row, m);
+  }
 }

@@ -22,8 +22,6 @@
  */
 
 import { createRequire } from 'node:module';
-import type { BatchOut } from '../../capture/api-batch.js';
-import { LANE_MAX_OUTS } from '../../capture/emitter.js';
 
 /** The tf.js `Callback` constructor (tfjs-layers), as far as the callback needs it. @internal */
 export type TfCallbackClass = new () => object;
@@ -84,48 +82,4 @@ export function numericLogs(logs: Readonly<Record<string, unknown>> | undefined)
     if (x !== undefined) out[k] = x;
   }
   return out;
-}
-
-/**
- * A batch's measures read from its logs as the callback's general path records them (numbers
- * and scalar tensors, but tf.js's `batch` and `size`; only `measures` when given), for the lane:
- * the names in `outs` — kept while the logs' keys stay the same (a fit's batches all have the
- * same), copied on change, never mutated in place, so a list handed on stays what it was — and
- * the values in `values`. @internal
- */
-export class BatchMeasures {
-  outs: BatchOut[] = [];
-  readonly values = new Float64Array(LANE_MAX_OUTS);
-  #n = 0;
-  readonly #only: readonly string[] | undefined;
-
-  constructor(only: readonly string[] | undefined) {
-    this.#only = only;
-  }
-
-  /** Read `logs`: the count of measures, or -1 when there are more than 16 (the general path takes those). */
-  read(logs: Readonly<Record<string, unknown>> | undefined): number {
-    this.#n = 0;
-    if (!logs) return 0;
-    const only = this.#only;
-    if (only) {
-      for (let j = 0; j < only.length; j++) if (!this.#put(only[j]!, logs[only[j]!])) return -1;
-    } else for (const k in logs) if (k !== 'batch' && k !== 'size' && !this.#put(k, logs[k])) return -1;
-    return this.#n;
-  }
-
-  /** One measure (skipped unless a number or a scalar); false when 16 are already there. */
-  #put(k: string, logged: unknown): boolean {
-    const v = logNumber(logged);
-    if (v === undefined) return true;
-    const n = this.#n;
-    if (n === LANE_MAX_OUTS) return false;
-    if (this.outs[n]?.name !== k) {
-      this.outs = this.outs.slice(0, n);
-      this.outs.push({ role: 'measure', name: k });
-    }
-    this.values[n] = v;
-    this.#n = n + 1;
-    return true;
-  }
 }

@@ -6,8 +6,8 @@
  */
 
 import { now, track, type DataRefSummary, type Execution, type ExecutionInfo, type StartOptions } from '../../capture/index.js';
-import { endedBatch, laneHoldMs } from '../../capture/api-batch.js';
-import { BatchMeasures, loadedCallbackClass, numericLogs } from './base.js';
+import { endedBatches, laneHoldMs } from '../../capture/api-batch.js';
+import { loadedCallbackClass, numericLogs } from './base.js';
 import { fitFacts, isNum, modelArchitecture } from './facts.js';
 import { BatchGroup } from './group.js';
 import type { FitLogs, FitModel, ProvmlCallback, ProvmlCallbackOptions } from './types.js';
@@ -88,7 +88,6 @@ export function provmlCallback(options: ProvmlCallbackOptions = {}): ProvmlCallb
   // Reused for every epoch/batch (track.start keeps nothing of them): no per-batch options object.
   const epochOpts: StartOptions = { name: 'epoch', tracker: options.tracker };
   const batchOpts: StartOptions = { name: 'batch', tracker: options.tracker };
-  const batch = new BatchMeasures(measures); // a recorded batch's measures, for the lane
   const valEpochOpts: StartOptions = { name: 'epoch', tracker: options.tracker };
 
   const fault = (e: unknown): void => {
@@ -136,10 +135,11 @@ export function provmlCallback(options: ProvmlCallbackOptions = {}): ProvmlCallb
     return batchOpts as StartOptions & { index: I; startedAt: number };
   }
 
-  // Batches recorded through the lane are held and written a group at a time (group.ts).
-  const group = new BatchGroup((i, from, to, outs, values, n) => {
+  // Batches are read into a group and written a group at a time (group.ts).
+  const group = new BatchGroup(measures, (count, index, from, to, outs, values, n) => {
     try {
-      endedBatch(batchOptions(i, from), outs, values, n, to);
+      batchOpts.parent = epoch ?? stage;
+      endedBatches(batchOpts, count, index, from, to, outs, values, n);
     } catch (err) {
       fault(err);
     }
@@ -304,9 +304,7 @@ export function provmlCallback(options: ProvmlCallbackOptions = {}): ProvmlCallb
       const t = now(); // this batch's end, the next one's start
       try {
         const i = isNum(index) && index >= 0 ? index : undefined;
-        const n = i === undefined ? -1 : batch.read(logs);
-        if (i !== undefined && n >= 0) group.add(i, from, t, batch.outs, batch.values, n);
-        else {
+        if (i === undefined || !group.add(i, from, t, logs)) {
           group.write();
           const b = startBatch(i, from);
           record(b, numericLogs(logs), true);
