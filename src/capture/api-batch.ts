@@ -1,6 +1,7 @@
 /**
- * A batch an integration learns of only once it has ended (the TF.js callback: tf.js reports a
- * batch at its end, with its logs). Recorded through the emitter's batch lane when it has one, as a
+ * Batches an integration learns of only once they have ended (the TF.js callback: tf.js reports a
+ * batch at its end, with its logs), recorded a group at a time. Through the emitter's batch lane
+ * when it has one, as a
  * decorated `@Batch` is (capture/lane.ts): its start and a numeric end written straight into the
  * hand-off buffer, the id as two numbers — no event objects, no id text. Inside a fit, the general
  * path (`track.start` + `record` + `end`) cost the training's thread 44–69 µs per batch; most of
@@ -10,7 +11,6 @@
  * @module
  */
 
-import { now } from './clock.js';
 import type { Frame } from './context.js';
 import { BATCH_LANE, getDefaultEmitter, LANE_MAX_OUTS, type EventEmitterLike } from './emitter.js';
 import { emitPlanSpec } from './engine.js';
@@ -27,7 +27,7 @@ export interface BatchOut {
 
 const NO_ARGS: readonly unknown[] = [];
 
-/** How long ended batches may be held before {@link endedBatch} (the lane's `holdMs`; 0 without a lane). @internal */
+/** How long ended batches may be held before {@link endedBatches} (the lane's `holdMs`; 0 without a lane). @internal */
 export function laneHoldMs(tracker: EventEmitterLike | undefined): number {
   const em = tracker ?? getDefaultEmitter();
   return em.enabled === false ? 0 : (em[BATCH_LANE]?.holdMs ?? 0);
@@ -51,32 +51,6 @@ function batchPlan(opts: StartOptions, parent: Frame, name: string): Plan {
   return plan;
 }
 
-/**
- * Record a batch execution started at `opts.startedAt` under `opts.parent` (index `opts.index`),
- * ended at `endedAt` (default now), with the facts `outs[k]` = `values[k]` for k < n (n ≤ 16): the same records as
- * `track.start('batch', opts)`, `record(outs[k].role, outs[k].name, values[k])` for each, `end()`
- * — which it falls back to when the emitter has no lane, the parent is not an execution handle, or
- * the options carry start facts (params, tags). Never throws for a disabled tracker. @internal
- */
-export function endedBatch(opts: StartOptions & { startedAt: number; index: number }, outs: readonly BatchOut[], values: Float64Array, n: number, endedAt = now()): void {
-  const em = opts.tracker ?? getDefaultEmitter();
-  if (em.enabled === false) return;
-  const lane = em[BATCH_LANE];
-  const parent = Handle.frameOf(opts.parent);
-  const name = opts.name ?? 'batch';
-  if (lane === undefined || parent === undefined || n > LANE_MAX_OUTS || startFacts(opts, 'batch', name) !== undefined) {
-    generalBatch(opts, outs, values, 0, n, endedAt);
-    return;
-  }
-  const plan = batchPlan(opts, parent, name);
-  emitPlanSpec(plan, em, parent.workflowSpec);
-  nextIdNumbers(opts.startedAt);
-  const ms = LAST_ID.ms;
-  const counter = LAST_ID.counter;
-  lane.start(ms, counter, parent.root, parent.id, plan.spec, opts.startedAt, opts.index);
-  lane.end(ms, counter, parent.root, endedAt, outs, values, n);
-}
-
 /** `track.start` + `record` + `end`: the path for what the lane does not take. */
 function generalBatch(opts: StartOptions, outs: readonly BatchOut[], values: Float64Array, at: number, n: number, endedAt: number): void {
   const b = track.start('batch', opts);
@@ -89,11 +63,14 @@ function generalBatch(opts: StartOptions, outs: readonly BatchOut[], values: Flo
 const row = new Float64Array(LANE_MAX_OUTS);
 
 /**
- * Record `count` ended batches under `opts.parent`, in order, as {@link endedBatch} records each
- * (`opts.index` and `opts.startedAt` are ignored): batch `c` has index `index[c]`, ran from
- * `from[c]` to `to[c]`, and has the `n[c]` (≤ 16) facts `outs[k]` = `values[c * 16 + k]`. The
- * checks `endedBatch` makes per call are made once for the group, so that the batches after the
- * first cost little more than writing their records. Never throws for a disabled tracker.
+ * Record `count` ended batches under `opts.parent`, in order (`opts.index` and `opts.startedAt`
+ * are ignored): batch `c` has index `index[c]`, ran from `from[c]` to `to[c]`, and has the
+ * `n[c]` (≤ 16) facts `outs[k]` = `values[c * 16 + k]` — the same records as, for each,
+ * `track.start('batch', { ...opts, index, startedAt })`, `record(outs[k].role, outs[k].name, v)`
+ * and an end at `to[c]`, which it falls back to when the emitter has no lane, the parent is not an
+ * execution handle, or the options carry start facts (params, tags). Through the lane, the checks
+ * (emitter, lane, parent, start facts, plan) are made once for the group, and each batch costs
+ * little more than writing its two records. Never throws for a disabled tracker.
  * @internal
  */
 export function endedBatches(opts: StartOptions, count: number, index: Float64Array, from: Float64Array, to: Float64Array, outs: readonly BatchOut[], values: Float64Array, n: Uint8Array): void {

@@ -1,14 +1,14 @@
-// endedBatch (capture/api-batch.ts): a batch an integration learns of at its end — the TF.js
-// callback's — goes through the emitter's batch lane when it has one. The events the worker
+// endedBatches (capture/api-batch.ts): batches an integration learns of at their end — the TF.js
+// callback's — go through the emitter's batch lane when it has one. The events the worker
 // decodes must be exactly those of track.start + record + end, whichever path a call takes.
 import { afterEach, describe, expect, test } from 'vitest';
-import { endedBatch, endedBatches, type BatchOut } from '../../../src/capture/api-batch.js';
+import { endedBatches, type BatchOut } from '../../../src/capture/api-batch.js';
 import { endOpenWorkflows, track, type StartOptions } from '../../../src/capture/index.js';
 import { Collector, LaneCollector, normalized } from './helpers.js';
 
 const out = (...names: string[]): BatchOut[] => names.map((name) => ({ role: 'measure', name }));
 
-/** A run with one epoch and the given batches, each [index, names, values], through endedBatch. */
+/** A run with one epoch and the given batches, each [index, names, values], one endedBatches call each. */
 function capture(c: Collector, batches: [number, BatchOut[], number[]][], extra: Partial<StartOptions> = {}): unknown[] {
   track.workflow({ name: 'ended', tracker: c }, () => {
     const epoch = track.start('epoch', { name: 'epoch', tracker: c, index: 0, startedAt: 1_700_000_000_000 });
@@ -16,11 +16,12 @@ function capture(c: Collector, batches: [number, BatchOut[], number[]][], extra:
     for (const [index, outs, vals] of batches) {
       const values = new Float64Array(16);
       values.set(vals);
-      endedBatch({ name: 'batch', tracker: c, parent: epoch, index, startedAt: t++, ...extra }, outs, values, vals.length);
+      const from = t++;
+      endedBatches({ name: 'batch', tracker: c, parent: epoch, ...extra }, 1, Float64Array.of(index), Float64Array.of(from), Float64Array.of(from + 0.5), outs, values, Uint8Array.of(vals.length));
     }
     epoch.end();
   });
-  return normalized(c.events, (e) => e.t === 'start' && e.kind === 'batch'); // a batch's given start time is kept
+  return normalized(c.events, (e) => (e.t === 'start' || e.t === 'end') && e.kind === 'batch'); // a batch's given times are kept
 }
 
 const cases: Record<string, [number, BatchOut[], number[]][]> = {
@@ -39,7 +40,7 @@ const cases: Record<string, [number, BatchOut[], number[]][]> = {
   'sixteen measures': [[0, out(...Array.from({ length: 16 }, (_, k) => `m${k}`)), Array.from({ length: 16 }, (_, k) => k / 3)]],
 };
 
-describe('endedBatch records exactly what track.start + record + end would', () => {
+describe('endedBatches, one batch per call, records exactly what track.start + record + end would', () => {
   afterEach(() => endOpenWorkflows());
 
   for (const [name, batches] of Object.entries(cases)) {
