@@ -14,8 +14,9 @@
  * The measures a batch records are those its logs hold as numbers or scalar tensors (only those
  * named in `measures` when given), tf.js's `batch` and `size` aside — as before. A group's batches
  * all log the same keys in the same order (a fit's do); a batch whose logs differ in any way (a key
- * more or less, a value no longer readable) is not taken: the caller writes the group and records
- * that batch through the general path, and the next batch starts a new group.
+ * more or less, another order, a value no longer readable) ends the group — it is written — and
+ * starts the next one. Only a batch with more than 16 measures is not taken: the caller records it
+ * through the general path.
  *
  * A group spans at most the lane's `holdMs` (64 ms; 10 under `durability: 'sync'`) from its
  * first batch's end, and at most `GROUP_BATCHES` batches; a batch that itself took longer than
@@ -79,8 +80,9 @@ export class BatchGroup {
 
   /**
    * Hold the batch `index` that ran from `from` to `to`, its measures read from `logs`; writes the
-   * group when it is full or old. False when the batch is not taken (its logs differ from the
-   * group's, or it has more than 16 measures): nothing was held for it.
+   * group when it is full or old, and first when `logs` differ from the group's (this batch then
+   * starts the next group). False when the batch is not taken (more than 16 measures): the group
+   * before it was written, and nothing is held for it.
    */
   add(index: number, from: number, to: number, logs: Readonly<Record<string, unknown>> | undefined): boolean {
     let c = this.#count;
