@@ -201,6 +201,23 @@ export async function deliverBatch(ctx: DeliveryContext, batch: QuadBatch, walOf
 }
 
 /**
+ * A batch a sink accepted (so counted `sent`) and refused later, when it finally stored it (the
+ * embedded store's held batches, indexed after a training): moved from `sent` to the dead-letter
+ * file, or `dropped` and reported when that cannot be written. It failed twice by then (held load,
+ * then alone), so it is not retried.
+ *
+ * @example
+ * ```ts
+ * refusedLate(ctx, sink, batch, err); // sent −= batch.events; deadLettered or dropped += it
+ * ```
+ */
+export function refusedLate(ctx: DeliveryContext, sink: Sink, batch: QuadBatch, err: unknown): void {
+  ctx.counters.sent -= batch.events;
+  ctx.counters.failedBatches++;
+  if (!deadLetterBatch(ctx, sink, batch, err)) lose(ctx, err, sink, batch);
+}
+
+/**
  * A batch the sink refused (retryable, attempts exhausted): it waits on disk for the drain — in
  * the journal where it already is, or appended to the spill file — or, with no disk to wait on,
  * it is dropped and reported.

@@ -268,6 +268,12 @@ export interface TransportStats {
   queueLength: number;
   /** High-water mark of events held in memory (queue + backlog + in flight). */
   maxBuffered: number;
+  /**
+   * Events the sink accepted (so counted in `sent`) and keeps in memory before storing them: the
+   * worker's embedded store holds its indexing while a training stage runs, and indexes before
+   * answering any query. 0 for other sinks.
+   */
+  held: number;
   /** The fallback journal (no journal configured), once batches had to wait there; `provml push` it if `journaled > 0`. */
   fallbackJournal?: string;
 }

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import type { CaptureEvent } from '../capture/events.js';
 import { DeadLetterFile } from './dead-letter.js';
-import type { DeliveryContext } from './delivery.js';
+import { refusedLate, type DeliveryContext } from './delivery.js';
 import { registerExitFlush } from './exit-hooks.js';
 import { Journal, sentSidecarPath } from './journal.js';
 import {
@@ -36,7 +36,7 @@ interface Waiter {
   resolve: () => void;
 }
 
-type Counters = Omit<TransportStats, 'queueLength' | 'maxBuffered'>;
+type Counters = Omit<TransportStats, 'queueLength' | 'maxBuffered' | 'held'>;
 
 /**
  * The tracker core: accepts capture events on the hot path ({@link Transport.emit}), batches them
@@ -149,7 +149,17 @@ export class Transport {
     }
     const queueLength = this.#queue.length + this.#backlog + this.#recording + this.#sender.waiting;
     const fallbackJournal = this.#overflow.fallbackPath;
-    return { ...this.#c, queueLength, maxBuffered: this.#maxBuffered, ...(fallbackJournal ? { fallbackJournal } : {}) };
+    return { ...this.#c, queueLength, maxBuffered: this.#maxBuffered, held: this.options.sink?.held ?? 0, ...(fallbackJournal ? { fallbackJournal } : {}) };
+  }
+
+  /**
+   * A batch the sink accepted and refused later, when it finally stored it (see
+   * `EmbeddedStoreSink`'s `onLateFailure`): its events move from `sent` to `deadLettered`, or to
+   * `dropped`, and the failure is reported.
+   */
+  refusedLate(batch: QuadBatch, err: unknown): void {
+    refusedLate(this.#delivery, this.options.sink as Sink, batch, err);
+    this.options.onProgress?.();
   }
 
   /**

@@ -45,6 +45,8 @@ export interface Sink {
   write(batch: QuadBatch): Promise<void>;
   /** Make everything written so far durable (e.g. fsync). */
   flush?(): Promise<void>;
+  /** Events accepted (their `write` resolved) but kept in memory, not yet stored (`stats().held`). */
+  readonly held?: number;
   /** Release resources. Called once by the tracker's shutdown. */
   close?(): Promise<void>;
 }

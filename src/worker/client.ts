@@ -303,6 +303,7 @@ export class WorkerPipeline {
       failedBatches: w.failedBatches,
       queueLength: this.#dead ? 0 : this.#enc.length + inTransit + w.queueLength,
       maxBuffered: w.maxBuffered,
+      held: w.held,
       ...(this.#disk.fallbackJournal ? { fallbackJournal: this.#disk.fallbackJournal } : {}),
     };
   }

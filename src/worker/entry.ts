@@ -19,6 +19,7 @@ import { toNQuads } from '../transport/sink.js';
 import { EmbeddedStoreSink } from '../transport/sinks/embedded-store.js';
 import { EndpointSink } from '../transport/sinks/endpoint.js';
 import { EventDecoder } from './decoder.js';
+import { TrainingWatch } from './training-watch.js';
 import { CTL, STAT_KEYS, toWire, type FromWorker, type ToWorker, type WireTerm } from './protocol.js';
 
 /**
@@ -61,7 +62,30 @@ const recorder = new Recorder({ ...config.recorder, warn: (message) => post({ ty
 const record = config.tracking ? trackingRecorder(recorder, config.tracking) : (events: Parameters<Recorder['record']>[0]) => recorder.record(events);
 let store: EmbeddedStore | undefined;
 let endpoint: SparqlEndpoint | undefined;
+let embeddedSink: EmbeddedStoreSink | undefined;
 let transport!: Transport;
+
+/*
+ * While a training stage is open, the embedded store holds what it is sent and indexes it when
+ * the stage ends (or when asked: every query and flush releases first, so a reader never sees less
+ * than was written). Indexing is the costliest work after capture, and this worker shares the
+ * machine's cores with the training: done during the fit, it lengthens the training thread's
+ * waits for a core and its GC pauses (bench:tfjs); done after it, it costs the fit nothing.
+ */
+const watch = new TrainingWatch(() => setImmediate(release));
+function release(): void {
+  if (!embeddedSink?.held) return;
+  try {
+    embeddedSink.release();
+  } catch (err) {
+    post({ type: 'error', error: toWire(err), context: { stage: 'sink', sink: 'embedded', outcome: 'none' } });
+  }
+  publish();
+}
+const see = (e: Parameters<Transport['emit']>[0]): void => {
+  watch.see(e);
+  transport.emit(e);
+};
 
 /** Load only the store this tracker uses (Oxigraph's WASM is tens of MB a worker need not hold). */
 async function open(): Promise<void> {
@@ -69,7 +93,10 @@ async function open(): Promise<void> {
   if (config.target.kind === 'embedded') {
     const { EmbeddedStore } = await import('../store/embedded.js');
     store = EmbeddedStore.create();
-    sink = new EmbeddedStoreSink(store);
+    sink = embeddedSink = new EmbeddedStoreSink(store, {
+      hold: () => watch.training,
+      onLateFailure: (batch, err) => transport.refusedLate(batch, err),
+    });
   } else if (config.target.kind === 'endpoint') {
     const { HttpSparqlEndpoint } = await import('../store/http.js');
     endpoint = new HttpSparqlEndpoint(config.target.options);
@@ -108,7 +135,7 @@ const decoder = new EventDecoder(init.idNode);
 function onMessage(m: ToWorker): void {
   switch (m.type) {
     case 'events':
-      decoder.decode(m, transport.emit);
+      decoder.decode(m, see);
       if (m.urgent) transport.handoffNow();
       publish();
       return;
@@ -163,6 +190,7 @@ async function settle(id: number, deadline: number): Promise<void> {
 
 async function query(method: string, args: unknown[]): Promise<unknown> {
   const target = store ?? endpoint;
+  release(); // a query sees everything this worker was sent
   if (!target) throw new Error('provml: this tracker has no store to query (offline mode)');
   switch (method) {
     case 'select':

@@ -118,7 +118,7 @@ export const CTL = {
 } as const;
 
 /** Float64 slots of the shared stats buffer (the worker's transport counters). @internal */
-export const STAT_KEYS = ['captured', 'recorded', 'sent', 'journaled', 'deadLettered', 'dropped', 'retried', 'failedBatches', 'queueLength', 'maxBuffered'] as const;
+export const STAT_KEYS = ['captured', 'recorded', 'sent', 'journaled', 'deadLettered', 'dropped', 'retried', 'failedBatches', 'queueLength', 'maxBuffered', 'held'] as const;
 
 // ---- messages --------------------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
 import type { EmbeddedStore } from '../../store/embedded.js';
-import type { QuadBatch, Sink } from '../sink.js';
+import { createQuadBatch, type QuadBatch, type Sink } from '../sink.js';
 
 /**
  * Options of {@link EmbeddedStoreSink}.
@@ -14,12 +14,41 @@ export interface EmbeddedStoreSinkOptions {
   closeStore?: boolean;
   /** `persist()` the store on every tracker flush (default `false`). */
   persistOnFlush?: boolean;
+  /**
+   * While this returns true, batches are held in memory instead of being indexed by the store
+   * (see {@link EmbeddedStoreSink.release}). Default: never hold.
+   */
+  hold?: () => boolean;
+  /** Held N-Quads text above which the sink indexes everything held, holding or not (default 64 MiB). */
+  maxHeldBytes?: number;
+  /**
+   * A held batch the store refused when it was finally indexed. Its `write` had already resolved,
+   * so the caller must move its events from `sent` to a failure outcome (the worker hands it to
+   * the transport). Without it, the error is thrown from `release()`.
+   */
+  onLateFailure?: (batch: QuadBatch, error: unknown) => void;
+}
+
+/** A held batch: its text and counts only (not the quads, which would hold far more memory). */
+interface Held {
+  seq: number;
+  events: number;
+  nquads: string;
+  size: number;
 }
 
 /**
  * A sink writing batches into an {@link EmbeddedStore} through Oxigraph's bulk loader
  * (`store.load(batch.nquads, { format: 'application/n-quads' })`, one transaction per batch), not
  * quad by quad. Loading the same batch twice changes nothing.
+ *
+ * ## Holding while a training runs
+ * With `hold`, batches that arrive while it returns true are kept as text and indexed later in
+ * one load: at the first write after `hold` turns false, at {@link release}, at `flush()` and
+ * `close()`, and whenever more than `maxHeldBytes` are held. The worker pipeline holds while a
+ * training stage is open, so the store's indexing (the costliest step after capture) does not
+ * compete with the training for the machine's cores, and it releases before answering any query,
+ * so a reader never sees less than was written.
  *
  * @example
  * ```ts
@@ -31,21 +60,76 @@ export class EmbeddedStoreSink implements Sink {
   readonly name = 'embedded';
   readonly store: EmbeddedStore;
   readonly #options: EmbeddedStoreSinkOptions;
+  readonly #maxHeld: number;
+  #held: Held[] = [];
+  #heldBytes = 0;
+  #heldEvents = 0;
 
   constructor(store: EmbeddedStore, options: EmbeddedStoreSinkOptions = {}) {
     this.store = store;
     this.#options = options;
+    this.#maxHeld = options.maxHeldBytes ?? 64 * 1024 * 1024;
+  }
+
+  /** Events held, not yet indexed (0 without `hold`). */
+  get held(): number {
+    return this.#heldEvents;
   }
 
   async write(batch: QuadBatch): Promise<void> {
+    if (this.#options.hold?.()) {
+      const nquads = batch.nquads;
+      this.#held.push({ seq: batch.seq, events: batch.events, nquads, size: batch.size });
+      this.#heldBytes += nquads.length;
+      this.#heldEvents += batch.events;
+      if (this.#heldBytes > this.#maxHeld) this.release();
+      return;
+    }
+    if (this.#held.length > 0) this.release();
     this.store.loadNQuads(batch.nquads);
   }
 
+  /**
+   * Index everything held, in one load (batch by batch if that fails, so that only a batch the
+   * store refuses is reported, through `onLateFailure`). Synchronous; a no-op when nothing is held.
+   *
+   * @example
+   * ```ts
+   * sink.release();
+   * await sink.store.select('SELECT * WHERE { ?s ?p ?o } LIMIT 1'); // sees every batch written
+   * ```
+   */
+  release(): void {
+    if (this.#held.length === 0) return;
+    const held = this.#held;
+    this.#held = [];
+    this.#heldBytes = 0;
+    this.#heldEvents = 0;
+    try {
+      this.store.loadNQuads(held.length === 1 ? held[0]!.nquads : held.map((h) => h.nquads).join(''));
+      return;
+    } catch {
+      // One transaction: nothing of it is in the store. Find the batch (or batches) at fault.
+    }
+    let failure: { error: unknown } | undefined;
+    for (const h of held) {
+      try {
+        this.store.loadNQuads(h.nquads);
+      } catch (error) {
+        if (this.#options.onLateFailure) this.#options.onLateFailure(createQuadBatch(h), error);
+        else failure ??= { error };
+      }
+    }
+    if (failure) throw failure.error;
+  }
+
   async flush(): Promise<void> {
+    this.release();
     if (this.#options.persistOnFlush) await this.store.persist();
   }
 
   async close(): Promise<void> {
+    this.release();
     if (this.#options.closeStore) await this.store.close();
   }
 }
