@@ -190,7 +190,7 @@ async function settle(id: number, deadline: number): Promise<void> {
 
 async function query(method: string, args: unknown[]): Promise<unknown> {
   const target = store ?? endpoint;
-  release(); // a query sees everything this worker was sent
+  release(); // a query sees every batch the store accepted, held ones included
   if (!target) throw new Error('provml: this tracker has no store to query (offline mode)');
   switch (method) {
     case 'select':
