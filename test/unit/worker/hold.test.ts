@@ -22,19 +22,19 @@ describe('the embedded store in the worker, during a training', () => {
   it('holds batches while a training stage is open, answers a query with all of them, and indexes the rest when the stage ends', async () => {
     const prov = init();
     await track.workflow({ name: 'hold' }, async () => {
-      const stage = track.start('stage', { stage: 'training' });
-      for (const [i] of track.loop('batch', 40, { parent: stage, measures: ['loss'] })) track.measure('loss', 1 / (i + 1));
-      await settled(prov);
-      const during = prov.stats();
-      expect(during.sent).toBe(during.captured); // all of it accepted by the store…
-      expect(during.held).toBeGreaterThanOrEqual(80); // …and every batch's start and end held, not indexed
-      expect(await count(prov)).toBe(40); // a query indexes what is held first
-      expect(prov.stats().held).toBe(0);
+      await track.stage('training', async () => {
+        for (const [i] of track.loop('batch', 40, { measures: ['loss'] })) track.measure('loss', 1 / (i + 1));
+        await settled(prov);
+        const during = prov.stats();
+        expect(during.sent).toBe(during.captured); // all of it accepted by the store…
+        expect(during.held).toBeGreaterThanOrEqual(80); // …and every batch's start and end held, not indexed
+        expect(await count(prov)).toBe(40); // a query indexes what is held first
+        expect(prov.stats().held).toBe(0);
 
-      for (const [i] of track.loop('batch', 10, { parent: stage })) void i;
-      await vi.waitFor(() => expect(prov.stats().held).toBeGreaterThan(0), { timeout: 10_000, interval: 10 });
-      stage.end();
-      await vi.waitFor(() => expect(prov.stats().held).toBe(0), { timeout: 10_000, interval: 10 }); // no query, no flush
+        for (const [i] of track.loop('batch', 10)) void i;
+        await vi.waitFor(() => expect(prov.stats().held).toBeGreaterThan(0), { timeout: 10_000, interval: 10 });
+      });
+      await vi.waitFor(() => expect(prov.stats().held).toBe(0), { timeout: 10_000, interval: 10 }); // the stage ended: no query, no flush
     });
     await prov.flush();
     expect(await count(prov)).toBe(50);
@@ -58,11 +58,13 @@ describe('the embedded store in the worker, during a training', () => {
 
   it('a flush indexes what is held even while the stage stays open', async () => {
     const prov = init();
-    const stage = track.start('stage', { stage: 'training', name: 'open' });
-    for (const [i] of track.loop('batch', 30, { parent: stage })) void i;
-    await prov.flush();
-    expect(prov.stats().held).toBe(0);
-    stage.end();
+    await track.stage('training', async () => {
+      for (const [i] of track.loop('batch', 30)) void i;
+      await settled(prov);
+      await vi.waitFor(() => expect(prov.stats().held).toBeGreaterThan(0), { timeout: 10_000, interval: 10 });
+      await prov.flush();
+      expect(prov.stats().held).toBe(0);
+    });
     await prov.flush();
     expect(await count(prov)).toBe(30);
   });
