@@ -205,7 +205,7 @@ describe('provml validate', () => {
     const report = JSON.parse(v.stdout) as JsonReport;
     expect(report.conforms).toBe(false);
     expect(report.triples).toBe(4);
-    expect(report.durationMs).toBeGreaterThan(0);
+    expect(Number.isInteger(report.durationMs) && report.durationMs >= 0).toBe(true); // whole ms: a 4-triple check can round to 0
     expect(report.results).toEqual([
       expect.objectContaining({
         severity: 'Violation',
