@@ -156,6 +156,11 @@ export class Transport {
    * A batch the sink accepted and refused later, when it finally stored it (see
    * `EmbeddedStoreSink`'s `onLateFailure`): its events move from `sent` to `deadLettered`, or to
    * `dropped`, and the failure is reported.
+   *
+   * @example
+   * ```ts
+   * const sink = new EmbeddedStoreSink(store, { hold: () => training, onLateFailure: (b, e) => transport.refusedLate(b, e) });
+   * ```
    */
   refusedLate(batch: QuadBatch, err: unknown): void {
     refusedLate(this.#delivery, this.options.sink as Sink, batch, err);
