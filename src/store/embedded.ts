@@ -158,9 +158,10 @@ export class EmbeddedStore implements SparqlEndpoint {
 
   /**
    * Synchronous bulk load of N-Quads text (one Oxigraph transaction: all or nothing). Quads in
-   * the default graph go to `graph` when given.
+   * the default graph go to `graph` when given. The text may also come as UTF-8 bytes, or as
+   * pieces of UTF-8 that are one document end to end (each piece ending on a line break).
    */
-  loadNQuads(text: string, graph?: string): void {
+  loadNQuads(text: string | Uint8Array | readonly Uint8Array[], graph?: string): void {
     this.#check();
     if (text.length === 0) return;
     this.#store.load(
