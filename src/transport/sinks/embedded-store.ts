@@ -19,7 +19,7 @@ export interface EmbeddedStoreSinkOptions {
    * (see {@link EmbeddedStoreSink.release}). Default: never hold.
    */
   hold?: () => boolean;
-  /** Held N-Quads text above which the sink indexes everything held, holding or not (default 64 MiB). */
+  /** Held N-Quads (UTF-8 bytes) above which the sink indexes everything held, holding or not (default 64 MiB). */
   maxHeldBytes?: number;
   /**
    * A held batch the store refused when it was finally indexed. Its `write` had already resolved,
@@ -32,7 +32,7 @@ export interface EmbeddedStoreSinkOptions {
 /**
  * A held batch: its text as UTF-8 bytes, and its counts. Not the quads, nor the string: a batch's
  * text is a rope of many small strings, and tens of MB of those on the worker's heap made every
- * collection trace them (a 100,000-event burst in a training stage took 6× as long); bytes live
+ * collection trace them (a 100,000-event burst in a training stage took 8× as long); bytes live
  * outside the heap, and Oxigraph reads them as they are.
  */
 interface Held {
@@ -48,7 +48,7 @@ interface Held {
  * quad by quad. Loading the same batch twice changes nothing.
  *
  * ## Holding while a training runs
- * With `hold`, batches that arrive while it returns true are kept as text and indexed later in
+ * With `hold`, batches that arrive while it returns true are kept as UTF-8 bytes and indexed later in
  * one load: at the first write after `hold` turns false, at {@link release}, at `flush()` and
  * `close()`, and whenever more than `maxHeldBytes` are held. The worker pipeline holds while a
  * training stage is open, so the store's indexing (the costliest step after capture) does not
@@ -114,7 +114,7 @@ export class EmbeddedStoreSink implements Sink {
       this.store.loadNQuads(held.map((h) => h.bytes));
       return;
     } catch {
-      // One transaction: nothing of it is in the store. Find the batch (or batches) at fault.
+      // Find the batch (or batches) at fault; loading what already went in again changes nothing.
     }
     let failure: { error: unknown } | undefined;
     for (const h of held) {
