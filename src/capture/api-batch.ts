@@ -1,9 +1,8 @@
 /**
  * Batches an integration learns of only once they have ended (the TF.js callback: tf.js reports a
  * batch at its end, with its logs), recorded a group at a time. Through the emitter's batch lane
- * when it has one, as a
- * decorated `@Batch` is (capture/lane.ts): its start and a numeric end written straight into the
- * hand-off buffer, the id as two numbers — no event objects, no id text. Inside a fit, the general
+ * when it has one, as a decorated `@Batch` is (capture/lane.ts): its start and a numeric end
+ * written straight into the hand-off buffer, the id as two numbers — no event objects, no id text. Inside a fit, the general
  * path (`track.start` + `record` + `end`) cost the training's thread 44–69 µs per batch; most of
  * it was the id's text and the event objects. The records are those of the general path
  * (test/unit/capture/api-batch.test.ts runs both).

@@ -206,6 +206,19 @@ export function startTrainingChild(config: ChildConfig): Child {
 }
 
 /**
+ * Start the child that ends inside a training stage while the embedded store holds batches
+ * (test/fixtures/faults/hold-exit-child.ts), by `process.exit(0)` or an uncaught exception.
+ *
+ * @example
+ * ```ts
+ * const { code, lines } = await startHoldExitChild('exit').exited;
+ * ```
+ */
+export function startHoldExitChild(ending: 'exit' | 'throw'): Child {
+  return spawnJsonChild(fixture('hold-exit-child.ts'), { PROVML_HOLD_ENDING: ending });
+}
+
+/**
  * Start the memory flood child (test/fixtures/faults/flood.ts).
  *
  * @example
